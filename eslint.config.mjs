@@ -13,7 +13,7 @@ const orchestrationOrStorage = [
 ];
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', '.liteship/**', 'bench/out/**', '**/*.js', '**/*.mjs', '**/*.cjs'] },
+  { ignores: ['node_modules/**', '.liteship/**', 'bench/out/**', '.prof/**', '**/*.js', '**/*.mjs', '**/*.cjs'] },
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts'],

@@ -2,7 +2,7 @@
  * Composition root: config -> adapters -> createActivities(deps) -> Workers.
  * Two kinds of worker, best run as separate processes:
  *   pipeline  workflows plus the light activities (data, convert, benchmark, publish)
- *   training  train and evaluate: CPU-heavy tfjs work, one activity at a time
+ *   training  train, evaluate and prune: CPU-heavy tfjs work, one activity at a time
  */
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type Activities } from './activities';
@@ -20,7 +20,7 @@ export type WorkerRole = 'pipeline' | 'training';
 
 const ACTIVITIES_BY_ROLE: Record<WorkerRole, (keyof Activities)[]> = {
   pipeline: ['prepareData', 'convert', 'benchmark', 'publish'],
-  training: ['train', 'evaluate'],
+  training: ['train', 'evaluate', 'prune'],
 };
 
 /** The backend is chosen once per process (tfjs-node loads once); later calls get the same answer. */

@@ -3,6 +3,7 @@
  * first inference, warm latency percentiles at batch 1, and accuracy on the full test set,
  * which must agree with the tfjs model's within the spec's gap.
  */
+import { gzipSync } from 'node:zlib';
 import { heartbeat } from '@temporalio/activity';
 import type { ArtifactRef, BenchmarkReport, BenchmarkSpec, LatencyFigures, ModelVariant, PreparedDataRef } from '../contracts';
 import { imageSize, normalizePixels, scoreClassifier } from '../ml';
@@ -16,7 +17,7 @@ export interface BenchmarkInput {
   data: PreparedDataRef;
   tfjsAccuracy: number;
   settings: BenchmarkSpec;
-  /** float32 only: fail when the file's accuracy differs from the tfjs model's by more than the spec allows. */
+  /** float32 and pruned-float32: fail when the file's accuracy differs from its tfjs model's by more than the spec allows. */
   checkParity: boolean;
 }
 
@@ -88,6 +89,7 @@ export function createBenchmark(artifacts: ArtifactIO, datasets: DatasetCache) {
         variant,
         runtime: { ...TFLITE_NODE_RUNTIME, threads: settings.threads },
         fileBytes: bytes.byteLength,
+        gzipBytes: gzipSync(bytes, { level: 9 }).byteLength,
         loadMs,
         firstInferenceMs,
         latency: latencyFigures(samples),

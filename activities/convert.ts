@@ -4,7 +4,16 @@
  * native interpreter.
  */
 import { Context } from '@temporalio/activity';
-import { storageKeys, type ArtifactRef, type ConvertedModelRef, type ModelVariant, type PreparedDataRef, type QuantizationSpec } from '../contracts';
+import {
+  isPrunedVariant,
+  quantizationOf,
+  storageKeys,
+  type ArtifactRef,
+  type ConvertedModelRef,
+  type ModelVariant,
+  type PreparedDataRef,
+  type QuantizationSpec,
+} from '../contracts';
 import { deserializeModel, imageSize, normalizePixels, type ImageSet } from '../ml';
 import { pickSampleIndices } from '../tflite/quantize/calibration';
 import { loadInterpreter } from '../tflite/runtimes/tfjs-tflite-node';
@@ -13,6 +22,7 @@ import type { ArtifactIO } from './artifact-io';
 import type { DatasetCache } from './dataset-cache';
 
 export interface ConvertInput {
+  /** The trained model, or the pruned one for `pruned-*` variants. */
   model: ArtifactRef;
   variant: ModelVariant;
   data: PreparedDataRef;
@@ -31,13 +41,15 @@ export function createConvert(artifacts: ArtifactIO, datasets: DatasetCache) {
     const workflowId = Context.current().info.workflowExecution?.workflowId ?? 'unknown-workflow';
     const model = await deserializeModel(await artifacts.get(ref));
     try {
+      const encoding = quantizationOf(variant);
       const calibration =
-        variant === 'int8'
+        encoding === 'int8'
           ? { samples: calibrationSamples((await datasets.get(data.dataset)).train, quantization.calibrationSamples, seed), load: loadInterpreter }
           : undefined;
-      const file = await convertVariant(model, variant, { calibration, int8Io: quantization.int8Io });
+      // A pruned model's zeros shrink the file itself where TFLite has a sparse kernel to read them.
+      const file = await convertVariant(model, encoding, { calibration, int8Io: quantization.int8Io, sparseWeights: isPrunedVariant(variant) });
       const tflite = await artifacts.put(storageKeys.tflite(workflowId, variant), file.bytes);
-      return { tflite, variant, converter: 'liteship', ...(file.io ? { io: file.io } : {}) };
+      return { tflite, variant, converter: 'liteship', ...(file.io ? { io: file.io } : {}), ...(file.sparse ? { sparse: file.sparse } : {}) };
     } finally {
       model.dispose();
     }

@@ -8,6 +8,7 @@ import { createEvaluate } from './evaluate';
 import { withFailureMapping } from './failures';
 import { createPrepareData } from './prepare-data';
 import { createPublish } from './publish';
+import { createPrune } from './prune';
 import { createTrain } from './train';
 
 export type { ActivityDeps } from './deps';
@@ -19,6 +20,7 @@ export function createActivities(deps: ActivityDeps) {
     prepareData: createPrepareData(artifacts, deps.readLocation),
     train: createTrain(deps, artifacts, datasets),
     evaluate: createEvaluate(artifacts, datasets),
+    prune: createPrune(deps, artifacts, datasets),
     convert: createConvert(artifacts, datasets),
     benchmark: createBenchmark(artifacts, datasets),
     publish: createPublish(deps, artifacts),

@@ -14,6 +14,7 @@ import {
   storageKeys,
   type EvaluationMetrics,
   type PreparedDataRef,
+  type PrunedModelRef,
   type PublishedRelease,
   type ReleaseManifest,
   type ReleaseMetricsFile,
@@ -33,6 +34,8 @@ export interface PublishInput {
   data: PreparedDataRef;
   trained: TrainedModelRef;
   evaluation: EvaluationMetrics;
+  /** Present when the spec asked for pruned variants and pruning succeeded. */
+  pruned?: PrunedModelRef;
   variants: VariantResult[];
   selection: VariantSelection;
   stepTimingsMs: Record<string, number>;
@@ -96,21 +99,35 @@ function variantEntries(variants: VariantResult[], selection: VariantSelection, 
   return variants.map((r) => {
     const variant = r.ok ? r.converted.variant : r.variant;
     const verdict = selection.verdicts.find((v) => v.variant === variant);
-    const base = { variant, candidate: verdict !== undefined, passed: verdict?.passed ?? false, chosen: variant === selection.chosen, reasons: verdict?.reasons ?? [] };
+    const base = {
+      variant,
+      candidate: verdict !== undefined,
+      passed: verdict?.passed ?? false,
+      chosen: variant === selection.chosen,
+      reasons: verdict?.reasons ?? [],
+      notes: verdict?.notes ?? [],
+    };
     if (!r.ok) return { ...base, reasons: base.reasons.length ? base.reasons : [`${r.step} failed: ${r.error}`] };
     const b = r.benchmark;
     return {
       ...base,
       file: variantFile(variant),
       bytes: b.fileBytes,
+      gzipBytes: b.gzipBytes,
       accuracy: b.tflite.accuracy,
       accuracyDropPoints: (floatAccuracy - b.tflite.accuracy) * 100,
       latencyP50Ms: b.latency.p50Ms,
       latencyP90Ms: b.latency.p90Ms,
       latencyP99Ms: b.latency.p99Ms,
       ...(r.converted.io ? { io: r.converted.io } : {}),
+      ...(r.converted.sparse ? { sparse: r.converted.sparse } : {}),
     };
   });
+}
+
+function pruningEntry(p: PrunedModelRef): NonNullable<ReleaseManifest['pruning']> {
+  const { targetSparsity, sparsity, epochs, steps, resumedFromEpoch, accuracy, layers } = p;
+  return { targetSparsity, sparsity, epochs, steps, resumedFromEpoch, tfjsAccuracy: accuracy, layers };
 }
 
 export function createPublish(deps: Pick<ActivityDeps, 'store' | 'build' | 'runtimeVersions'>, artifacts: ArtifactIO) {
@@ -167,6 +184,7 @@ export function createPublish(deps: Pick<ActivityDeps, 'store' | 'build' | 'runt
         parameterCount: trained.parameterCount,
         backend: trained.backend,
       },
+      ...(input.pruned ? { pruning: pruningEntry(input.pruned) } : {}),
       summary: {
         tfjsAccuracy: evaluation.accuracy,
         tfliteAccuracy: b.tflite.accuracy,

@@ -4,18 +4,17 @@
  * the previous attempt reported in its heartbeat, instead of starting over.
  */
 import { Context, log } from '@temporalio/activity';
-import { storageKeys, type PreparedDataRef, type ReleaseSpec, type TrainedModelRef, type TrainingHeartbeat } from '../contracts';
+import { storageKeys, type PreparedDataRef, type ReleaseSpec, type TrainedModelRef } from '../contracts';
 import { createModel, deserializeModel, serializeModel, trainModel } from '../ml';
 import type { ArtifactIO } from './artifact-io';
 import type { DatasetCache } from './dataset-cache';
 import type { ActivityDeps } from './deps';
+import { EpochHeartbeat } from './epoch-heartbeat';
 
 export interface TrainInput {
   spec: ReleaseSpec;
   data: PreparedDataRef;
 }
-
-const HEARTBEAT_EVERY_MS = 2000;
 
 export function createTrain(deps: Pick<ActivityDeps, 'initBackend'>, artifacts: ArtifactIO, datasets: DatasetCache) {
   return async function train({ spec, data }: TrainInput): Promise<TrainedModelRef> {
@@ -24,8 +23,8 @@ export function createTrain(deps: Pick<ActivityDeps, 'initBackend'>, artifacts: 
     const backend = await deps.initBackend(spec.training.backend);
     const dataset = await datasets.get(data.dataset);
 
-    const previous = ctx.info.heartbeatDetails as TrainingHeartbeat | undefined;
-    let checkpoint = previous?.checkpoint;
+    const heartbeat = new EpochHeartbeat(ctx, spec.training.epochs);
+    const checkpoint = heartbeat.resumeFrom;
     const model = checkpoint
       ? await deserializeModel(await artifacts.get(checkpoint.ref))
       : createModel(spec.architecture, {
@@ -36,16 +35,7 @@ export function createTrain(deps: Pick<ActivityDeps, 'initBackend'>, artifacts: 
         });
     const resumedFromEpoch = checkpoint?.epoch ?? 0;
     if (checkpoint) log.info('resuming training from checkpoint', { epoch: checkpoint.epoch, attempt: ctx.info.attempt });
-
     const epochs = spec.training.epochs;
-    let lastBeat = 0;
-    const beat = (details: Omit<TrainingHeartbeat, 'checkpoint' | 'epochs'>, force = false) => {
-      if (ctx.cancellationSignal.aborted) throw ctx.cancellationSignal.reason ?? new Error('training cancelled');
-      const now = Date.now();
-      if (!force && now - lastBeat < HEARTBEAT_EVERY_MS) return;
-      lastBeat = now;
-      ctx.heartbeat({ ...details, epochs, ...(checkpoint ? { checkpoint } : {}) } satisfies TrainingHeartbeat);
-    };
 
     try {
       const history = await trainModel(
@@ -53,13 +43,13 @@ export function createTrain(deps: Pick<ActivityDeps, 'initBackend'>, artifacts: 
         dataset.train,
         { epochs, batchSize: spec.training.batchSize, seed: spec.training.seed, initialEpoch: resumedFromEpoch },
         {
-          onBatchEnd: (p) => beat({ epoch: p.epoch, batch: p.batch, batchesPerEpoch: p.batchesPerEpoch, loss: p.loss, accuracy: p.accuracy }),
+          onBatchEnd: (p) => heartbeat.beat({ epoch: p.epoch, batch: p.batch, batchesPerEpoch: p.batchesPerEpoch, loss: p.loss, accuracy: p.accuracy }),
           onEpochEnd: async (p) => {
             const done = p.epoch + 1;
             const bytes = await serializeModel(model, { includeOptimizer: true });
-            checkpoint = { epoch: done, ref: await artifacts.put(storageKeys.checkpoint(workflowId, done), bytes) };
+            const ref = await artifacts.put(storageKeys.checkpoint(workflowId, done), bytes);
             log.info('epoch done', { epoch: done, loss: p.loss, accuracy: p.accuracy });
-            beat({ epoch: done, batch: 0, batchesPerEpoch: 0, loss: p.loss, accuracy: p.accuracy }, true);
+            heartbeat.checkpointed(done, ref, { loss: p.loss, accuracy: p.accuracy });
           },
         },
       );

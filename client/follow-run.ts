@@ -24,7 +24,7 @@ async function snapshot(handle: WorkflowHandle, startedAt: number): Promise<RunS
   for (const pending of description?.raw.pendingActivities ?? []) {
     const activity = pending.activityType?.name ?? '?';
     const payload = pending.heartbeatDetails?.payloads?.[0];
-    if (activity === 'train' && payload) snap.training = defaultPayloadConverter.fromPayload<TrainingHeartbeat>(payload);
+    if ((activity === 'train' || activity === 'prune') && payload) snap.training = defaultPayloadConverter.fromPayload<TrainingHeartbeat>(payload);
     if ((pending.attempt ?? 1) > 1) snap.retry = { activity, attempt: pending.attempt ?? 1, lastFailure: pending.lastFailure?.message ?? undefined };
   }
   return snap;

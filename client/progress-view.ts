@@ -5,7 +5,7 @@
 import { STEP_ORDER, type StepState } from '../contracts';
 import type { RunSnapshot } from './follow-run';
 
-const MARK: Record<StepState['status'], string> = { pending: '·', running: '▸', done: '✓', failed: '✗' };
+const MARK: Record<StepState['status'], string> = { pending: '·', running: '▸', done: '✓', failed: '✗', skipped: '-' };
 
 export function formatDuration(ms: number): string {
   const s = Math.floor(ms / 1000);
@@ -15,7 +15,11 @@ export function formatDuration(ms: number): string {
 function trainingLine(snap: RunSnapshot): string {
   const t = snap.training;
   if (!t) return 'starting';
-  const metrics = [t.loss !== undefined ? `loss ${t.loss.toFixed(4)}` : '', t.accuracy !== undefined ? `acc ${t.accuracy.toFixed(4)}` : '']
+  const metrics = [
+    t.loss !== undefined ? `loss ${t.loss.toFixed(4)}` : '',
+    t.accuracy !== undefined ? `acc ${t.accuracy.toFixed(4)}` : '',
+    t.sparsity !== undefined ? `sparsity ${(t.sparsity * 100).toFixed(1)}%` : '',
+  ]
     .filter(Boolean)
     .join('  ');
   const batch = t.batchesPerEpoch > 0 ? `  batch ${t.batch}/${t.batchesPerEpoch}` : '';
@@ -30,7 +34,7 @@ export function stepLines(snap: RunSnapshot): string[] {
     const s = steps[name];
     const time = s.durationMs !== undefined ? formatDuration(s.durationMs) : s.status === 'running' && s.startedAt ? '…' : '';
     let detail = s.summary ?? '';
-    if (s.status === 'running' && name === 'train') detail = trainingLine(snap);
+    if (s.status === 'running' && (name === 'train' || name === 'prune')) detail = trainingLine(snap);
     if (s.status === 'running' && snap.retry?.activity === name) {
       detail += `  (attempt ${snap.retry.attempt}${snap.retry.lastFailure ? `: ${snap.retry.lastFailure}` : ''})`;
     }
@@ -52,7 +56,7 @@ export function createProgressRenderer(write: (s: string) => void, isTTY: boolea
     }
     lines.forEach((line, i) => {
       if (line.startsWith(`  ${MARK.pending}`) || printed.get(i) === line) return;
-      const isLiveTraining = line.startsWith(`  ${MARK.running} train`);
+      const isLiveTraining = line.startsWith(`  ${MARK.running} train`) || line.startsWith(`  ${MARK.running} prune`);
       if (isLiveTraining && printed.has(i) && Date.now() - lastTrainingLog < 10_000) return;
       if (isLiveTraining) lastTrainingLog = Date.now();
       printed.set(i, line);

@@ -1,6 +1,6 @@
 /** Human-readable endings of a run: the release summary, or the chain of reasons it failed. */
 import type { WorkflowFailedError } from '@temporalio/client';
-import type { ReleaseResult } from '../contracts';
+import type { PrunedModelRef, ReleaseResult } from '../contracts';
 import { formatDuration } from './progress-view';
 
 const pct = (x: number) => `${(x * 100).toFixed(2)}%`;
@@ -16,9 +16,10 @@ export function formatSummary(r: ReleaseResult, url?: string): string {
     ``,
     `released ${r.model} ${r.version}: ${r.chosenVariant} (${r.selection.explanation})`,
     ...variantTable(r),
+    ...(r.pruning ? [`  pruning      ${pruningLine(r.pruning)}`] : []),
     ``,
     `model.tflite (${r.chosenVariant}):`,
-    `  accuracy     tfjs ${pct(r.evaluation.accuracy)}   TFLite ${pct(b.tflite.accuracy)}   (gap ${b.accuracyGapPoints.toFixed(2)} points, ${b.tflite.count} test images)`,
+    `  accuracy     tfjs ${pct(b.tfjsAccuracy)}${r.pruning && b.tfjsAccuracy !== r.evaluation.accuracy ? ' (pruned model)' : ''}   TFLite ${pct(b.tflite.accuracy)}   (gap ${b.accuracyGapPoints.toFixed(2)} points, ${b.tflite.count} test images)`,
     `  model.tflite ${formatBytes(b.fileBytes)}`,
     `  latency      p50 ${b.latency.p50Ms.toFixed(3)} ms   p90 ${b.latency.p90Ms.toFixed(3)} ms   p99 ${b.latency.p99Ms.toFixed(3)} ms` +
       `   (${b.latency.runs} runs, batch 1, ${b.runtime.threads} thread, ${b.runtime.name} / TFLite ${b.runtime.tfliteVersion})`,
@@ -31,19 +32,26 @@ export function formatSummary(r: ReleaseResult, url?: string): string {
   ].join('\n');
 }
 
+function pruningLine(p: PrunedModelRef): string {
+  const layers = p.layers.map((l) => `${l.layer} ${(l.sparsity * 100).toFixed(1)}%`).join(', ');
+  return `${(p.sparsity * 100).toFixed(1)}% of kernel weights are zero (target ${p.targetSparsity}; ${layers}) after ${p.epochs} fine-tuning epochs, tfjs accuracy ${pct(p.accuracy)}`;
+}
+
 /** One row per variant: size, accuracy, latency and the gate's verdict. */
 export function variantTable(r: Pick<ReleaseResult, 'selection' | 'chosenVariant'>): string[] {
-  const header = ['variant', 'size', 'accuracy', 'p50 ms', 'p90 ms', 'gate'];
+  const header = ['variant', 'size', 'gzip', 'accuracy', 'p50 ms', 'p90 ms', 'gate'];
   const rows = r.selection.verdicts.map((v) => [
     `${v.variant === r.chosenVariant ? '*' : ' '} ${v.variant}`,
     v.figures ? formatBytes(v.figures.bytes) : '-',
+    v.figures ? formatBytes(v.figures.gzipBytes) : '-',
     v.figures ? pct(v.figures.accuracy) : '-',
     v.figures ? v.figures.p50Ms.toFixed(3) : '-',
     v.figures ? v.figures.p90Ms.toFixed(3) : '-',
     v.passed ? 'pass' : v.reasons.map((x) => x.replace(`${v.variant}: `, '')).join('; '),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
-  return [header, ...rows].map((row) => `  ${row.map((c, i) => (i === row.length - 1 ? c : c.padEnd(widths[i]!))).join('  ')}`);
+  const notes = r.selection.verdicts.flatMap((v) => v.notes).map((n) => `  note: ${n}`);
+  return [...[header, ...rows].map((row) => `  ${row.map((c, i) => (i === row.length - 1 ? c : c.padEnd(widths[i]!))).join('  ')}`), ...notes];
 }
 
 /** The failure and its causes, outermost first, without the SDK's wrapper noise. */

@@ -1,6 +1,7 @@
 /** Live progress: training heartbeats and the workflow's `progress` query, read by the CLI. */
 import type { ArtifactRef } from './artifacts';
 
+/** Heartbeat of train and prune: progress, and the checkpoint a retry resumes from. */
 export interface TrainingHeartbeat {
   epoch: number;
   epochs: number;
@@ -8,15 +9,18 @@ export interface TrainingHeartbeat {
   batchesPerEpoch: number;
   loss?: number;
   accuracy?: number;
+  /** prune only: the sparsity of the masks in force. */
+  sparsity?: number;
   /** Last completed epoch's checkpoint: a retried attempt resumes from it. */
   checkpoint?: { epoch: number; ref: ArtifactRef };
 }
 
-export type StepName = 'prepareData' | 'train' | 'evaluate' | 'convert' | 'benchmark' | 'select' | 'publish';
-export const STEP_ORDER: StepName[] = ['prepareData', 'train', 'evaluate', 'convert', 'benchmark', 'select', 'publish'];
+export type StepName = 'prepareData' | 'train' | 'evaluate' | 'prune' | 'convert' | 'benchmark' | 'select' | 'publish';
+export const STEP_ORDER: StepName[] = ['prepareData', 'train', 'evaluate', 'prune', 'convert', 'benchmark', 'select', 'publish'];
 
 export interface StepState {
-  status: 'pending' | 'running' | 'done' | 'failed';
+  /** 'skipped': the spec did not ask for it (prune without pruned variants). */
+  status: 'pending' | 'running' | 'done' | 'failed' | 'skipped';
   startedAt?: number;
   durationMs?: number;
   summary?: string;

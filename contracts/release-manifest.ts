@@ -1,6 +1,6 @@
 /** The manifest written last into every release: it makes the release visible and reproducible. */
 import type { ArtifactRef } from './artifacts';
-import type { BackendReport, BenchmarkReport, EvaluationMetrics, QuantizedIo } from './results';
+import type { BackendReport, BenchmarkReport, EvaluationMetrics, KernelSparsityEntry, QuantizedIo, SparseEncodingSummary } from './results';
 import type { ReleaseSpec } from './spec';
 import type { ModelVariant } from './variants';
 
@@ -18,6 +18,17 @@ export interface ReleaseManifest {
   pipeline: { gitCommit: string; liteshipVersion: string };
   runtimes: Record<string, string> & { trainingBackend: string };
   training: { epochs: number; finalLoss: number; finalAccuracy: number; resumedFromEpoch: number; parameterCount: number; backend: BackendReport };
+  /** Present when the release has pruned variants: how the pruned model was made, sparsity per kernel. */
+  pruning?: {
+    targetSparsity: number;
+    sparsity: number;
+    epochs: number;
+    steps: number;
+    resumedFromEpoch: number;
+    /** The pruned tfjs model on the test set. */
+    tfjsAccuracy: number;
+    layers: KernelSparsityEntry[];
+  };
   /** The variant published as model.tflite, picked by the gate. */
   chosenVariant: ModelVariant;
   selection: string;
@@ -41,6 +52,8 @@ export interface ReleaseVariantEntry {
   /** File name in the release, when the variant was built and measured. */
   file?: string;
   bytes?: number;
+  /** gzip -9 of the file: what a download costs (pruning's zeros compress). */
+  gzipBytes?: number;
   accuracy?: number;
   accuracyDropPoints?: number;
   latencyP50Ms?: number;
@@ -48,10 +61,14 @@ export interface ReleaseVariantEntry {
   latencyP99Ms?: number;
   /** Present for int8: the scale and zero point of each input/output. */
   io?: QuantizedIo;
+  /** Pruned variants: which FULLY_CONNECTED weights use TFLite's sparse encoding, and why others stay dense. */
+  sparse?: SparseEncodingSummary;
   candidate: boolean;
   passed: boolean;
   chosen: boolean;
   reasons: string[];
+  /** Facts that do not fail the gate, e.g. a sparse encoding that is not faster than dense. */
+  notes: string[];
 }
 
 export interface ReleaseMetricsFile {

@@ -30,6 +30,30 @@ export interface TrainedModelRef {
   parameterCount: number;
 }
 
+/** One pruned kernel: how many of its weights are zero. */
+export interface KernelSparsityEntry {
+  layer: string;
+  weight: string;
+  size: number;
+  zeros: number;
+  sparsity: number;
+}
+
+export interface PrunedModelRef {
+  model: ArtifactRef;
+  targetSparsity: number;
+  /** Zeros over all pruned kernels. */
+  sparsity: number;
+  layers: KernelSparsityEntry[];
+  epochs: number;
+  steps: number;
+  /** Epoch a retried attempt resumed from (0 when it started fresh). */
+  resumedFromEpoch: number;
+  /** The pruned tfjs model on the full test set: its files are checked against it. */
+  accuracy: number;
+  backend: BackendReport;
+}
+
 export interface ClassifierMetrics {
   count: number;
   accuracy: number;
@@ -52,6 +76,13 @@ export interface ConvertedModelRef {
   converter: string;
   /** int8 variant: the input/output quantization an app needs (with int8 I/O). */
   io?: QuantizedIo;
+  /** Pruned variants: FULLY_CONNECTED weights stored in TFLite's sparse encoding, and those left dense with why. */
+  sparse?: SparseEncodingSummary;
+}
+
+export interface SparseEncodingSummary {
+  encoded: Array<{ name: string; denseBytes: number; sparseBytes: number; density: number }>;
+  dense: Array<{ name: string; reason: string }>;
 }
 
 export interface LatencyFigures {
@@ -66,6 +97,8 @@ export interface BenchmarkReport {
   variant: ModelVariant;
   runtime: { name: string; version: string; tfliteVersion: string; threads: number };
   fileBytes: number;
+  /** The file gzipped at level 9: what an app download or update costs. */
+  gzipBytes: number;
   loadMs: number;
   firstInferenceMs: number;
   latency: LatencyFigures;
@@ -85,7 +118,7 @@ export interface PublishedRelease {
 /** One variant's branch of the release: its file and figures, or why it could not be made. */
 export type VariantResult =
   | { ok: true; converted: ConvertedModelRef; benchmark: BenchmarkReport }
-  | { ok: false; variant: ModelVariant; step: 'convert' | 'benchmark'; error: string };
+  | { ok: false; variant: ModelVariant; step: 'prune' | 'convert' | 'benchmark'; error: string };
 
 export interface ReleaseResult extends PublishedRelease {
   evaluation: EvaluationMetrics;
@@ -93,5 +126,7 @@ export interface ReleaseResult extends PublishedRelease {
   benchmark: BenchmarkReport;
   chosenVariant: ModelVariant;
   selection: VariantSelection;
+  /** Present when the release has pruned variants. */
+  pruning?: PrunedModelRef;
   stepTimingsMs: Record<string, number>;
 }

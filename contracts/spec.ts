@@ -4,7 +4,7 @@
  * Pure TypeScript: imported by the workflow sandbox, the CLI and the activities.
  */
 
-import { MODEL_VARIANTS, type GateBudgets, type ModelVariant } from './variants';
+import { MODEL_VARIANTS, QUANTIZATION_VARIANTS, isPrunedVariant, type GateBudgets, type ModelVariant } from './variants';
 
 export type Architecture = 'mlp' | 'cnn';
 export type BackendPreference = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
@@ -54,6 +54,18 @@ export interface QuantizationSpec {
   int8Io: boolean;
 }
 
+/** Magnitude pruning during a fine-tuning pass after training; builds the `pruned-*` variants. */
+export interface PruningSpec {
+  /** Fraction of each Dense/Conv kernel set to zero by the end of fine-tuning, e.g. 0.5-0.8. */
+  targetSparsity: number;
+  /** Fine-tuning epochs over the training set. */
+  epochs: number;
+  /** Fine-tuning learning rate (default: training.learningRate). */
+  learningRate: number;
+  /** Optimizer steps between mask updates (TF Model Optimization's default is 100). */
+  frequency: number;
+}
+
 export interface ReleaseSpec {
   /** Release name: the first path segment in the bucket. */
   model: string;
@@ -67,11 +79,15 @@ export interface ReleaseSpec {
   /** File variants to build, evaluate and benchmark; the gate picks the one to ship. */
   variants: ModelVariant[];
   quantization: QuantizationSpec;
+  /** Present when the spec asks for pruned variants. */
+  pruning?: PruningSpec;
   gate: GateBudgets;
 }
 
 export const DEFAULT_TRAINING: TrainingSpec = { epochs: 5, batchSize: 32, learningRate: 0.001, seed: 42, backend: 'auto' };
-export const DEFAULT_VARIANTS: ModelVariant[] = [...MODEL_VARIANTS];
+/** Without pruning: every quantization of the trained model. With pruning, the pruned ones too. */
+export const DEFAULT_VARIANTS: ModelVariant[] = [...QUANTIZATION_VARIANTS];
+export const DEFAULT_PRUNING: Omit<PruningSpec, 'targetSparsity' | 'learningRate'> = { epochs: 2, frequency: 100 };
 export const DEFAULT_QUANTIZATION: QuantizationSpec = { calibrationSamples: 300, int8Io: false };
 export const DEFAULT_GATE: GateBudgets = { maxAccuracyDropPoints: 1 };
 export const DEFAULT_BENCHMARK: BenchmarkSpec = { runs: 200, warmupRuns: 20, threads: 1, maxAccuracyGapPoints: 0.2 };
@@ -202,17 +218,39 @@ function checkData(c: Checker, raw: unknown): DataSpec | undefined {
   }
 }
 
-function checkVariants(c: Checker, raw: unknown): ModelVariant[] {
-  if (raw === undefined) return [...DEFAULT_VARIANTS];
+function checkVariants(c: Checker, raw: unknown, pruning: boolean): ModelVariant[] {
+  if (raw === undefined) return pruning ? [...MODEL_VARIANTS] : [...DEFAULT_VARIANTS];
   if (!Array.isArray(raw) || raw.length === 0) return c.fail('variants', `must be a non-empty list of ${MODEL_VARIANTS.join(', ')}`) ?? [];
   const variants = raw.map((v, i) => c.oneOf(v, `variants[${i}]`, MODEL_VARIANTS)).filter((v): v is ModelVariant => v !== undefined);
   if (new Set(variants).size !== variants.length) c.fail('variants', 'lists a variant twice');
+  const pruned = variants.filter(isPrunedVariant);
+  if (!pruning && pruned.length > 0) {
+    c.fail('variants', `lists ${pruned.join(', ')} but the spec has no pruning section: add "pruning": { "targetSparsity": 0.75 } or drop the pruned variants`);
+  }
+  if (pruning && pruned.length === 0) {
+    c.fail('pruning', `is set but variants lists no pruned variant, so the pruned model would be thrown away: add e.g. "pruned-float32" or "pruned-dynamic-int8" to variants, or remove pruning`);
+  }
   return variants;
+}
+
+function checkPruning(c: Checker, raw: unknown, trainingLearningRate: number): PruningSpec | undefined {
+  if (raw === undefined) return undefined;
+  const p = c.object(raw, 'pruning');
+  if (!p) return undefined;
+  c.unknownKeys(p, 'pruning', ['targetSparsity', 'epochs', 'learningRate', 'frequency']);
+  if (p.targetSparsity === undefined) c.fail('pruning.targetSparsity', 'is required: the fraction of weights to zero, e.g. 0.75');
+  return {
+    targetSparsity: c.number(p.targetSparsity, 'pruning.targetSparsity', { min: 0.01, max: 0.99 }, 0.5),
+    epochs: c.number(p.epochs, 'pruning.epochs', { min: 1, max: 1000, integer: true }, DEFAULT_PRUNING.epochs),
+    learningRate: c.number(p.learningRate, 'pruning.learningRate', { min: 1e-7, max: 10 }, trainingLearningRate),
+    frequency: c.number(p.frequency, 'pruning.frequency', { min: 1, max: 1e6, integer: true }, DEFAULT_PRUNING.frequency),
+  };
 }
 
 function checkGate(c: Checker, raw: unknown): GateBudgets {
   const g = raw === undefined ? {} : c.object(raw, 'gate') ?? {};
-  c.unknownKeys(g, 'gate', ['minAccuracy', 'maxAccuracyDropPoints', 'maxBytes', 'maxP90Ms']);
+  c.unknownKeys(g, 'gate', ['minAccuracy', 'maxAccuracyDropPoints', 'maxBytes', 'maxP90Ms', 'sizeBy']);
+  const sizeBy = g.sizeBy === undefined ? undefined : c.oneOf(g.sizeBy, 'gate.sizeBy', ['bytes', 'gzip'] as const);
   const optional = (key: string, opts: { min: number; max: number; integer?: boolean }) =>
     g[key] === undefined ? {} : { [key]: c.number(g[key], `gate.${key}`, opts, 0) };
   return {
@@ -220,6 +258,7 @@ function checkGate(c: Checker, raw: unknown): GateBudgets {
     ...optional('minAccuracy', { min: 0, max: 1 }),
     ...optional('maxBytes', { min: 1, max: 2 ** 40, integer: true }),
     ...optional('maxP90Ms', { min: 0, max: 1e6 }),
+    ...(sizeBy ? { sizeBy } : {}),
   };
 }
 
@@ -228,7 +267,7 @@ export function validateSpec(raw: unknown, source = 'spec'): ReleaseSpec {
   const c = new Checker();
   const obj = c.object(raw, '(root)');
   if (!obj) throw new SpecValidationError(c.problems, source);
-  c.unknownKeys(obj, '', ['model', 'version', 'description', 'architecture', 'data', 'training', 'benchmark', 'variants', 'quantization', 'gate']);
+  c.unknownKeys(obj, '', ['model', 'version', 'description', 'architecture', 'data', 'training', 'benchmark', 'variants', 'quantization', 'pruning', 'gate']);
 
   const model = c.string(obj.model, 'model', NAME_PATTERN, 'must be lowercase letters, digits and dashes (at most 63), starting with a letter or digit');
   const version = obj.version === undefined ? undefined : c.string(obj.version, 'version', VERSION_PATTERN, 'must be letters, digits, dots, dashes or underscores');
@@ -255,7 +294,8 @@ export function validateSpec(raw: unknown, source = 'spec'): ReleaseSpec {
     maxAccuracyGapPoints: c.number(b.maxAccuracyGapPoints, 'benchmark.maxAccuracyGapPoints', { min: 0, max: 100 }, DEFAULT_BENCHMARK.maxAccuracyGapPoints),
   };
 
-  const variants = checkVariants(c, obj.variants);
+  const pruning = checkPruning(c, obj.pruning, training.learningRate);
+  const variants = checkVariants(c, obj.variants, obj.pruning !== undefined);
   const q = obj.quantization === undefined ? {} : c.object(obj.quantization, 'quantization') ?? {};
   c.unknownKeys(q, 'quantization', Object.keys(DEFAULT_QUANTIZATION));
   if (q.int8Io !== undefined && typeof q.int8Io !== 'boolean') c.fail('quantization.int8Io', `must be true or false, got ${describe(q.int8Io)}`);
@@ -276,6 +316,7 @@ export function validateSpec(raw: unknown, source = 'spec'): ReleaseSpec {
     benchmark,
     variants,
     quantization,
+    ...(pruning ? { pruning } : {}),
     gate,
   };
 }

@@ -30,3 +30,5 @@ export { ModelFormatError, deserializeModel, serializeModel } from './model-io';
 export type { SerializeOptions } from './model-io';
 export { parseNpy } from './data/npy';
 export type { NpyArray } from './data/npy';
+export { pruneDuringFineTuning, pruneOnImageSet, sparsityReport } from './prune';
+export type { KernelSparsity, PruneOptions, PruneResult } from './prune';

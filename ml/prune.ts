@@ -5,7 +5,9 @@
 // otherwise move them). No wrapper layers: the model stays a plain tfjs model
 // and "stripping" is just dropping the masks, leaving zeros in the kernels.
 import * as tf from '@tensorflow/tfjs';
+import type { ImageSet } from './data/image-set';
 import { epochPermutation } from './data/shuffle';
+import { toInputTensor, toLabelTensor } from './data/tensors';
 
 export interface SparsitySchedule {
   initialSparsity: number;
@@ -42,6 +44,12 @@ export interface PruneOptions {
   blockSize?: number;
   /** Aborts between steps; the promise rejects with the signal's reason. */
   signal?: AbortSignal;
+  /**
+   * Resume a run checkpointed after this many epochs (default 0): the model must
+   * hold that checkpoint's weights and optimizer state. The masks in force are
+   * rebuilt from the kernels' zeros, so the resumed run is the uninterrupted one.
+   */
+  initialEpoch?: number;
 }
 
 export interface PruneStep {
@@ -224,6 +232,10 @@ export async function pruneDuringFineTuning(
   }
   if (weights.length === 0) throw new Error('prune: the model has no prunable kernel (Dense, Conv1D, Conv2D, DepthwiseConv2D, SeparableConv2D)');
 
+  const initialEpoch = options.initialEpoch ?? 0;
+  if (!Number.isInteger(initialEpoch) || initialEpoch < 0 || initialEpoch > options.epochs) {
+    throw new RangeError(`prune: initialEpoch must be an integer in [0, epochs=${options.epochs}], got ${initialEpoch}`);
+  }
   let masks: tf.Tensor[] | undefined;
   let sparsity = 0;
   const updateMasks = (step: number): void => {
@@ -244,9 +256,15 @@ export async function pruneDuringFineTuning(
     tf.tidy(() => weights.forEach(({ variable }, i) => variable.write(tf.mul(variable.read(), current[i] as tf.Tensor))));
   };
 
-  let step = 0;
+  let step = initialEpoch * stepsPerEpoch;
+  const resumedUpdate = lastMaskUpdateBefore(step, schedule, frequency);
+  if (resumedUpdate !== undefined) {
+    // Pruned weights are exactly zero after every step, so the zeros are the mask.
+    masks = weights.map(({ variable }) => tf.tidy(() => tf.notEqual(variable.read(), 0).toFloat()));
+    sparsity = polynomialDecaySparsity(resumedUpdate, schedule);
+  }
   try {
-    for (let epoch = 0; epoch < options.epochs; epoch++) {
+    for (let epoch = initialEpoch; epoch < options.epochs; epoch++) {
       // Indices are < 2^31: the int32 view of the permutation is the batch index tensor's source, no per-batch copy.
       const order = new Int32Array(epochPermutation(count, options.seed, epoch).buffer);
       let lossSum = 0;
@@ -283,6 +301,14 @@ export async function pruneDuringFineTuning(
   return { steps: step, sparsity, report: sparsityReport(model).filter((r) => weights.some((w) => w.layer.name === r.layer)) };
 }
 
+/** The last mask-update step before `step`, if any. */
+function lastMaskUpdateBefore(step: number, schedule: SparsitySchedule, frequency: number): number | undefined {
+  for (let s = Math.min(step - 1, schedule.endStep); s >= schedule.beginStep; s--) {
+    if (isMaskUpdateStep(s, schedule, frequency)) return s;
+  }
+  return undefined;
+}
+
 function resolveSchedule(options: PruneOptions, totalSteps: number): { schedule: SparsitySchedule; frequency: number } {
   const { targetSparsity, initialSparsity = 0, beginStep = 0, endStep = totalSteps, frequency = DEFAULT_FREQUENCY } = options;
   const fail = (msg: string): never => {
@@ -311,4 +337,15 @@ function checkTraining(model: tf.LayersModel, train: { xs: tf.Tensor; ys: tf.Ten
     throw new RangeError(`prune: xs and ys must be batch-first with the same, non-zero number of examples (xs ${train.xs.shape}, ys ${train.ys.shape})`);
   }
   if (model.optimizer == null) throw new Error('prune: the model is not compiled; compile it (optimizer and loss) before fine-tuning');
+}
+
+/** pruneDuringFineTuning on an image set, its tensors built for the run and freed after. */
+export async function pruneOnImageSet(model: tf.LayersModel, set: ImageSet, options: PruneOptions, hooks: PruneHooks = {}): Promise<PruneResult> {
+  const xs = toInputTensor(set, 0, set.count);
+  const ys = toLabelTensor(set, 0, set.count);
+  try {
+    return await pruneDuringFineTuning(model, { xs, ys }, options, hooks);
+  } finally {
+    tf.dispose([xs, ys]);
+  }
 }

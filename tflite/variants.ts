@@ -1,6 +1,7 @@
 /**
- * One entry point for every file variant liteship ships: float32, float16 weights,
- * dynamic-range int8 weights, and full int8 calibrated on representative samples.
+ * One entry point for every file encoding liteship ships: float32, float16 weights,
+ * dynamic-range int8 weights, and full int8 calibrated on representative samples;
+ * any of them optionally with pruned FULLY_CONNECTED weights in TFLite's sparse encoding.
  * Pure: the interpreter used for calibration is injected.
  */
 import type { LayersModel } from '@tensorflow/tfjs';
@@ -9,10 +10,12 @@ import { convertFullInt8 } from './quantize/convert-int8';
 import { dynamicRangeTransform } from './quantize/dynamic';
 import { float16Transform } from './quantize/float16';
 import type { LoadInterpreter } from './quantize/graph-calibration';
+import { sparseWeightsTransform, type SparseWeightsReport } from './quantize/sparse-weights';
+import type { Graph } from './graph/graph';
 
-import type { ModelVariant } from '../contracts/variants';
+import type { QuantizationVariant } from '../contracts/variants';
 
-export { MODEL_VARIANTS, type ModelVariant } from '../contracts/variants';
+export { QUANTIZATION_VARIANTS, type QuantizationVariant } from '../contracts/variants';
 
 export interface VariantOptions {
   /** Model.description in the file. */
@@ -21,11 +24,19 @@ export interface VariantOptions {
   calibration?: { samples: ReadonlyArray<readonly Float32Array[]>; load: LoadInterpreter };
   /** Full int8 only: int8 input/output tensors instead of float ones. */
   int8Io?: boolean;
+  /**
+   * Store FULLY_CONNECTED weights in TFLite's sparse encoding where the runtime has a
+   * sparse kernel for them and the encoding is smaller (a pruned model). The report
+   * says which weights were encoded and why the others stayed dense.
+   */
+  sparseWeights?: boolean;
 }
 
 export interface VariantFile {
-  variant: ModelVariant;
+  variant: QuantizationVariant;
   bytes: Uint8Array;
+  /** With `sparseWeights`: what was encoded sparse and what stayed dense, with why. */
+  sparse?: SparseWeightsReport;
   /** What the app needs to feed an int8-I/O model: scale and zero point per input/output. */
   io?: { inputs: Array<{ name: string; scale: number; zeroPoint: number }>; outputs: Array<{ name: string; scale: number; zeroPoint: number }> };
 }
@@ -34,21 +45,29 @@ export class VariantOptionsError extends Error {
   override readonly name = 'VariantOptionsError';
 }
 
-export async function convertVariant(model: LayersModel, variant: ModelVariant, options: VariantOptions = {}): Promise<VariantFile> {
+export async function convertVariant(model: LayersModel, variant: QuantizationVariant, options: VariantOptions = {}): Promise<VariantFile> {
+  const sparse: SparseWeightsReport | undefined = options.sparseWeights ? { encoded: [], dense: [] } : undefined;
+  // Sparse encoding runs last, on the weights as the file will store them.
+  const withSparse = (transforms: Array<(g: Graph) => Graph>) => (sparse ? [...transforms, sparseWeightsTransform(sparse)] : transforms);
+  const file = (bytes: Uint8Array): VariantFile => ({ variant, bytes, ...(sparse ? { sparse } : {}) });
   switch (variant) {
     case 'float32':
-      return { variant, bytes: convert(model, { description: options.description }) };
+      return file(convert(model, { description: options.description, graphTransforms: withSparse([]) }));
     case 'float16':
-      return { variant, bytes: convert(model, { description: options.description, graphTransforms: [float16Transform()] }) };
+      return file(convert(model, { description: options.description, graphTransforms: withSparse([float16Transform()]) }));
     case 'dynamic-int8':
-      return { variant, bytes: convert(model, { description: options.description, graphTransforms: [dynamicRangeTransform()] }) };
+      return file(convert(model, { description: options.description, graphTransforms: withSparse([dynamicRangeTransform()]) }));
     case 'int8': {
       if (!options.calibration || options.calibration.samples.length === 0) {
         throw new VariantOptionsError('the int8 variant needs representative samples to calibrate activations: pass calibration samples');
       }
-      const { bytes, report } = await convertFullInt8(model, options.calibration.samples, options.calibration.load, { int8Io: options.int8Io, description: options.description });
+      const { bytes, report } = await convertFullInt8(model, options.calibration.samples, options.calibration.load, {
+        int8Io: options.int8Io,
+        description: options.description,
+        graphTransforms: withSparse([]),
+      });
       const params = (list: typeof report.inputs) => list.map((p) => ({ name: p.name, scale: p.scale, zeroPoint: p.zeroPoint }));
-      return { variant, bytes, io: { inputs: params(report.inputs), outputs: params(report.outputs) } };
+      return { ...file(bytes), io: { inputs: params(report.inputs), outputs: params(report.outputs) } };
     }
   }
 }

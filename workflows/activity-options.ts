@@ -29,6 +29,9 @@ export const trainOptions: ActivityOptions = {
   retry: retry(5),
 };
 
+/** Pruning fine-tunes like training: same queue, heartbeats and checkpoint resume. */
+export const pruneOptions: ActivityOptions = trainOptions;
+
 export const evaluateOptions: ActivityOptions = {
   taskQueue: TRAINING_TASK_QUEUE,
   startToCloseTimeout: '30m',

@@ -1,13 +1,14 @@
 /**
  * `liteship convert <model.json | folder> -o <file.tflite>`: converts a TensorFlow.js
- * layers model saved with `model.save('file://folder')` into a float32 .tflite with
- * liteship's own converter. No Python, no Temporal, no S3.
+ * layers model saved with `model.save('file://folder')` into a .tflite with liteship's
+ * own converter: float32, or quantized (--quantize), with a pruned model's zeros in
+ * TFLite's sparse encoding (--sparse). No Python, no Temporal, no S3.
  */
 import { readFile, rename, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { ConversionError, readTflite } from '../../tflite';
-import { convertVariant, type ModelVariant } from '../../tflite/variants';
+import { convertVariant, type QuantizationVariant } from '../../tflite/variants';
 import { loadInterpreter } from '../../tflite/runtimes/tfjs-tflite-node';
 import { loadCalibrationSamples } from '../calibration-file';
 import { parseArgs } from '../args';
@@ -15,8 +16,8 @@ import { UsageError, type CommandIO } from '../io';
 
 const USAGE =
   'liteship convert <model.json | folder> -o <file.tflite> [--quantize float16|dynamic|int8] ' +
-  '[--calibration <samples.npy|.idx|.csv>] [--calibration-samples N] [--int8-io] [--description <text>]';
-const QUANTIZE_MODES: Record<string, ModelVariant> = { none: 'float32', float16: 'float16', dynamic: 'dynamic-int8', int8: 'int8' };
+  '[--calibration <samples.npy|.idx|.csv>] [--calibration-samples N] [--int8-io] [--sparse] [--description <text>]';
+const QUANTIZE_MODES: Record<string, QuantizationVariant> = { none: 'float32', float16: 'float16', dynamic: 'dynamic-int8', int8: 'int8' };
 
 interface SavedModelJson {
   format?: string;
@@ -70,7 +71,7 @@ export async function loadSavedLayersModel(argument: string): Promise<tf.LayersM
 export async function convertCommand(argv: string[], io: CommandIO): Promise<number> {
   const args = parseArgs(
     argv,
-    { string: ['output', 'description', 'quantize', 'calibration', 'calibration-samples'], boolean: ['int8-io'], aliases: { o: 'output' } },
+    { string: ['output', 'description', 'quantize', 'calibration', 'calibration-samples'], boolean: ['int8-io', 'sparse'], aliases: { o: 'output' } },
     USAGE,
   );
   const [input, ...extra] = args.positionals;
@@ -90,14 +91,23 @@ export async function convertCommand(argv: string[], io: CommandIO): Promise<num
   const model = await loadSavedLayersModel(input);
   let bytes: Uint8Array;
   let ioParams: string | undefined;
+  let sparseLines: string[] = [];
   const start = process.hrtime.bigint();
   try {
     const inputShape = (model.inputs[0]?.shape ?? []).slice(1).map((d) => d ?? 1);
     const calibration = calibrationFile
       ? { samples: await loadCalibrationSamples(calibrationFile, inputShape, sampleCount), load: loadInterpreter }
       : undefined;
-    const file = await convertVariant(model, variant, { calibration, int8Io: args.flags['int8-io'] === true, description });
+    const sparseWeights = args.flags.sparse === true;
+    const file = await convertVariant(model, variant, { calibration, int8Io: args.flags['int8-io'] === true, description, sparseWeights });
     bytes = file.bytes;
+    if (file.sparse) {
+      sparseLines = [
+        ...file.sparse.encoded.map((w) => `  ${w.name}: sparse, ${w.sparseBytes} bytes instead of ${w.denseBytes} (${(100 * w.density).toFixed(1)}% non-zero)`),
+        ...file.sparse.dense.map((w) => `  ${w.name}: dense (${w.reason})`),
+      ];
+      if (sparseLines.length === 0) sparseLines = ['  no FULLY_CONNECTED weights to encode'];
+    }
     if (file.io && args.flags['int8-io']) {
       const tensors = [...file.io.inputs.map((p) => ({ kind: 'input', ...p })), ...file.io.outputs.map((p) => ({ kind: 'output', ...p }))];
       ioParams = tensors.map((p) => `  ${p.kind} ${p.name}: int8, real = ${p.scale} * (q - ${p.zeroPoint})`).join('\n');
@@ -120,5 +130,6 @@ export async function convertCommand(argv: string[], io: CommandIO): Promise<num
   const ops = readTflite(bytes).operators.map((op) => op.name);
   io.stdout(`${input} -> ${target} (${variant}): ${bytes.length} bytes, ${ops.length} ops (${[...new Set(ops)].join(', ')}), converted in ${ms.toFixed(1)} ms\n`);
   if (ioParams) io.stdout(`quantized input/output (feed the app these):\n${ioParams}\n`);
+  if (sparseLines.length > 0) io.stdout(`sparse weights (--sparse):\n${sparseLines.join('\n')}\n`);
   return 0;
 }

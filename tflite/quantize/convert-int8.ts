@@ -22,12 +22,14 @@ export async function convertFullInt8(
   model: LayersModel,
   samples: Iterable<readonly Float32Array[]>,
   load: LoadInterpreter,
-  options: Int8Options & Pick<ConvertOptions, 'description' | 'metadata' | 'foldBatchNorm' | 'fuseActivations'> = {},
+  options: Int8Options & Pick<ConvertOptions, 'description' | 'metadata' | 'foldBatchNorm' | 'fuseActivations' | 'graphTransforms'> = {},
 ): Promise<FullInt8Result> {
-  const graph = buildGraph(model, options);
+  let graph = buildGraph(model, options);
   const ranges = await calibrateGraph(graph, samples, load);
   const report: Int8Report = { inputs: [], outputs: [], clampedBiasValues: 0 };
   toFullInt8(graph, ranges, options, report);
+  // Transforms of the quantized graph (e.g. sparse weights), after calibration ran on the float one.
+  for (const transform of options.graphTransforms ?? []) graph = transform(graph);
   const bytes = serializeGraph(graph, { description: options.description, metadata: options.metadata });
   return { bytes, report, ranges };
 }

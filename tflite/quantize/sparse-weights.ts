@@ -38,10 +38,14 @@ export function toSparseWeights(graph: Graph, report?: SparseWeightsReport, opti
     const input = graph.tensors[op.inputs[0] ?? -1];
     const weightsIndex = op.inputs[1] ?? -1;
     const weights = graph.tensors[weightsIndex];
-    if (input === undefined || weights === undefined || weights.data === undefined || weights.sparsity !== undefined) continue;
+    if (input === undefined || weights === undefined || weights.sparsity !== undefined) continue;
     const skip = (reason: string): void => {
       out.dense.push({ name: weights.name, reason });
     };
+    if (weights.data === undefined) {
+      skip('weights are computed at run time (float16 weights go through DEQUANTIZE): no sparse kernel reads them');
+      continue;
+    }
     if (consumers.get(weightsIndex)?.length !== 1) {
       skip('shared with another op');
       continue;

@@ -8,6 +8,7 @@ const progress = (train: ReleaseProgress['steps']['train']): ReleaseProgress => 
     prepareData: { status: 'done', durationMs: 2200, summary: '60000 train / 10000 test images' },
     train,
     evaluate: { status: 'pending' },
+    prune: { status: 'pending' },
     convert: { status: 'pending' },
     benchmark: { status: 'pending' },
     select: { status: 'pending' },

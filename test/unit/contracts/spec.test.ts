@@ -1,5 +1,6 @@
 import { DEFAULT_BENCHMARK, DEFAULT_GATE, DEFAULT_QUANTIZATION, DEFAULT_TRAINING, SpecValidationError, validateSpec } from '../../../contracts/spec';
 import { nextAutoVersion, parseAutoVersion } from '../../../contracts/release-manifest';
+import { QUANTIZATION_VARIANTS } from '../../../contracts/variants';
 
 function problemsOf(raw: unknown): { path: string; message: string }[] {
   try {
@@ -25,6 +26,15 @@ describe('validateSpec', () => {
       quantization: DEFAULT_QUANTIZATION,
       gate: DEFAULT_GATE,
     });
+  });
+
+  it('with pruning: defaults to every variant, pruned ones included, and fine-tunes at the training rate', () => {
+    const spec = validateSpec({ ...minimal, training: { learningRate: 0.002 }, pruning: { targetSparsity: 0.75 }, gate: { sizeBy: 'gzip' } });
+    expect(spec.variants).toEqual([...QUANTIZATION_VARIANTS, 'pruned-float32', 'pruned-float16', 'pruned-dynamic-int8', 'pruned-int8']);
+    expect(spec.pruning).toEqual({ targetSparsity: 0.75, epochs: 2, learningRate: 0.002, frequency: 100 });
+    expect(spec.gate.sizeBy).toBe('gzip');
+    expect(validateSpec(minimal)).not.toHaveProperty('pruning');
+    expect(validateSpec(minimal).variants).toEqual([...QUANTIZATION_VARIANTS]);
   });
 
   it('keeps explicit values', () => {
@@ -53,7 +63,14 @@ describe('validateSpec', () => {
     [{ ...minimal, version: 'v 1' }, 'version', 'letters, digits'],
     [{ ...minimal, colour: 'red' }, 'colour', 'unknown field'],
     [{ ...minimal, variants: [] }, 'variants', 'must be a non-empty list'],
-    [{ ...minimal, variants: ['float32', 'int4'] }, 'variants[1]', 'must be one of "float32", "float16", "dynamic-int8", "int8", got "int4"'],
+    [{ ...minimal, variants: ['float32', 'int4'] }, 'variants[1]', 'must be one of "float32", "float16", "dynamic-int8", "int8", "pruned-float32", "pruned-float16", "pruned-dynamic-int8", "pruned-int8", got "int4"'],
+    [{ ...minimal, variants: ['float32', 'pruned-int8'] }, 'variants', 'lists pruned-int8 but the spec has no pruning section: add "pruning": { "targetSparsity": 0.75 }'],
+    [{ ...minimal, variants: ['float32'], pruning: { targetSparsity: 0.75 } }, 'pruning', 'is set but variants lists no pruned variant'],
+    [{ ...minimal, pruning: {} }, 'pruning.targetSparsity', 'is required: the fraction of weights to zero, e.g. 0.75'],
+    [{ ...minimal, pruning: { targetSparsity: 1 } }, 'pruning.targetSparsity', 'between 0.01 and 0.99, got 1'],
+    [{ ...minimal, pruning: { targetSparsity: 0.5, epochs: 0 } }, 'pruning.epochs', 'between 1 and 1000, got 0'],
+    [{ ...minimal, pruning: { targetSparsity: 0.5, schedule: 'cubic' } }, 'pruning.schedule', 'unknown field'],
+    [{ ...minimal, gate: { sizeBy: 'zip' } }, 'gate.sizeBy', 'must be one of "bytes", "gzip", got "zip"'],
     [{ ...minimal, variants: ['int8', 'int8'] }, 'variants', 'lists a variant twice'],
     [{ ...minimal, quantization: { calibrationSamples: 0 } }, 'quantization.calibrationSamples', 'between 1 and 100000'],
     [{ ...minimal, quantization: { int8Io: 'yes' } }, 'quantization.int8Io', 'must be true or false'],

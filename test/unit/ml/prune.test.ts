@@ -8,6 +8,7 @@ import {
   prunableWeights,
   sparsityReport,
 } from '../../../ml/prune';
+import { deserializeModel, serializeModel } from '../../../ml/model-io';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -188,6 +189,29 @@ describe('pruneDuringFineTuning', () => {
     tf.dispose([xs, ys]);
   });
 
+  it('resumes from an epoch checkpoint to the same weights as the uninterrupted run', async () => {
+    const options = { targetSparsity: 0.75, epochs: 3, batchSize: 32, frequency: 5, seed: 4 };
+    const whole = tinyModel();
+    await pruneDuringFineTuning(whole, train, options);
+
+    // Stop after epoch 1 (mid-schedule: the masks of step 15 are in force), save with the optimizer, resume.
+    const interrupted = tinyModel();
+    const stop = new AbortController();
+    await expect(
+      pruneDuringFineTuning(interrupted, train, { ...options, signal: stop.signal }, { onEpochEnd: ({ epoch }) => (epoch === 0 ? stop.abort(new Error('crash')) : undefined) }),
+    ).rejects.toThrow('crash');
+    const resumed = await deserializeModel(await serializeModel(interrupted, { includeOptimizer: true }));
+    const steps: number[] = [];
+    const result = await pruneDuringFineTuning(resumed, train, { ...options, initialEpoch: 1 }, { onStep: ({ step }) => void steps.push(step) });
+
+    expect(steps[0]).toBe(9); // 8 steps per epoch: the resumed run starts at step 9
+    expect(result.steps).toBe(24);
+    const weightsOf = (m: tf.LayersModel) => m.getWeights().map((w) => Array.from(w.dataSync()));
+    expect(weightsOf(resumed)).toEqual(weightsOf(whole));
+    expect(result.report.map((r) => r.zeros)).toEqual([144, 48]);
+    tf.dispose([whole, interrupted, resumed].flatMap((m) => m.getWeights()));
+  });
+
   it('does not leak tensors', async () => {
     const model = tinyModel();
     await pruneDuringFineTuning(model, train, { targetSparsity: 0.5, epochs: 1, batchSize: 128, frequency: 1, seed: 1 }); // warm-up: optimizer slots
@@ -203,6 +227,7 @@ describe('pruneDuringFineTuning', () => {
     await expect(pruneDuringFineTuning(model, train, { ...base, initialSparsity: 0.6 })).rejects.toThrow(/initialSparsity must be in \[0, targetSparsity=0.5\]/);
     await expect(pruneDuringFineTuning(model, train, { ...base, endStep: 5 })).rejects.toThrow(/endStep 5 is after the last of the 4 training steps/);
     await expect(pruneDuringFineTuning(model, train, { ...base, frequency: 0 })).rejects.toThrow(/frequency must be a positive integer/);
+    await expect(pruneDuringFineTuning(model, train, { ...base, initialEpoch: 2 })).rejects.toThrow(/initialEpoch must be an integer in \[0, epochs=1\], got 2/);
     await expect(pruneDuringFineTuning(model, { xs: train.xs, ys: test.ys.slice(0, 10) }, base)).rejects.toThrow(/same, non-zero number of examples/);
     expect(() => prunableWeights(model, ['nope'])).toThrow(/no layer named nope.*hidden, out/);
     const uncompiled = tf.sequential({ layers: [tf.layers.dense({ inputShape: [6], units: 2 })] });

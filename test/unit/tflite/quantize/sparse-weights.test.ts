@@ -8,6 +8,7 @@ import { calibrateGraph } from '../../../../tflite/quantize/graph-calibration';
 import { toFullInt8 } from '../../../../tflite/quantize/int8';
 import { sparseWeightsTransform, toSparseWeights } from '../../../../tflite/quantize/sparse-weights';
 import type { SparseWeightsReport } from '../../../../tflite/quantize/sparse-weights';
+import { QUANTIZATION_VARIANTS, convertVariant } from '../../../../tflite/variants';
 import { runInLiteRtJs, runInTfliteNode } from './support/runtimes';
 
 function mlp(): tf.LayersModel {
@@ -66,6 +67,33 @@ describe('sparse FULLY_CONNECTED weights', () => {
     const expected = inputs.map((x) => Float32Array.from(tf.tidy(() => (model.predict(tf.tensor(x, [1, 32])) as tf.Tensor).dataSync())));
     expect(maxDiff(await runInTfliteNode(bytes, inputs), expected)).toBeLessThan(1e-5);
     expect(maxDiff(await runInLiteRtJs(bytes, inputs, [1, 32]), expected)).toBeLessThan(1e-5);
+  });
+
+  it('convertVariant({ sparseWeights }) encodes float32 FC weights and says why the other encodings stay dense', async () => {
+    const model = mlp();
+    pruneRandom(model);
+    const inputs = inputsOf(4, 8);
+    const calibration = { samples: inputsOf(40, 9).map((x) => [x]), load: (b: Uint8Array) => loadInterpreter(b, { numThreads: 1 }) };
+    const files = await Promise.all(
+      QUANTIZATION_VARIANTS.map(async (variant) => {
+        const dense = await convertVariant(model, variant, { calibration });
+        const sparse = await convertVariant(model, variant, { calibration, sparseWeights: true });
+        return { variant, dense, sparse };
+      }),
+    );
+    const byVariant = Object.fromEntries(files.map((f) => [f.variant, f]));
+    expect(byVariant.float32?.sparse.sparse?.encoded.map((e) => e.name)).toEqual(['hidden/kernel', 'probs/kernel']);
+    expect(byVariant.float32?.sparse.bytes.length).toBeLessThan(byVariant.float32?.dense.bytes.length ?? 0);
+    expect(byVariant.float32?.dense.sparse).toBeUndefined();
+    const denseReasons = (v: string) => byVariant[v]?.sparse.sparse?.dense.map((d) => d.reason);
+    expect(denseReasons('float16')).toEqual([expect.stringMatching(/float16 weights go through DEQUANTIZE/), expect.stringMatching(/float16 weights go through DEQUANTIZE/)]);
+    // Dynamic range keeps tensors under 1024 elements float, as TF does: these small kernels stay float, so they go sparse.
+    expect(byVariant['dynamic-int8']?.sparse.sparse?.encoded.map((e) => e.name)).toEqual(['hidden/kernel', 'probs/kernel']);
+    expect(denseReasons('int8')).toEqual(expect.arrayContaining([expect.stringMatching(/int8 sparse weights are off by default/)]));
+    // Where nothing was encoded, the file is byte for byte the dense one; every file still computes the same thing.
+    for (const v of ['float16', 'int8']) expect(byVariant[v]?.sparse.bytes).toEqual(byVariant[v]?.dense.bytes);
+    const reference = await runInTfliteNode(byVariant.float32!.dense.bytes, inputs);
+    expect(maxDiff(await runInTfliteNode(byVariant.float32!.sparse.bytes, inputs), reference)).toBeLessThan(1e-5);
   });
 
   /** Full int8 graph of the block-pruned MLP, calibrated on inputs in [lo, hi] plus the two extremes. */

@@ -1,0 +1,42 @@
+/**
+ * Heartbeats of long epoch loops (train, prune): progress at most every few seconds,
+ * always the latest checkpoint, so a retried attempt on any worker resumes from it.
+ */
+import type { Context } from '@temporalio/activity';
+import type { ArtifactRef, TrainingHeartbeat } from '../contracts';
+
+const HEARTBEAT_EVERY_MS = 2000;
+
+export type EpochCheckpoint = NonNullable<TrainingHeartbeat['checkpoint']>;
+type Progress = Omit<TrainingHeartbeat, 'checkpoint' | 'epochs'>;
+
+export class EpochHeartbeat {
+  /** The checkpoint a previous attempt reported, if this attempt is a retry. */
+  readonly resumeFrom: EpochCheckpoint | undefined;
+  private checkpoint: EpochCheckpoint | undefined;
+  private lastBeat = 0;
+
+  constructor(
+    private readonly ctx: Context,
+    private readonly epochs: number,
+  ) {
+    this.resumeFrom = (ctx.info.heartbeatDetails as TrainingHeartbeat | undefined)?.checkpoint;
+    this.checkpoint = this.resumeFrom;
+  }
+
+  /** Throttled progress; also where a cancelled activity stops. */
+  beat(progress: Progress, force = false): void {
+    const signal = this.ctx.cancellationSignal;
+    if (signal.aborted) throw signal.reason ?? new Error('activity cancelled');
+    const now = Date.now();
+    if (!force && now - this.lastBeat < HEARTBEAT_EVERY_MS) return;
+    this.lastBeat = now;
+    this.ctx.heartbeat({ ...progress, epochs: this.epochs, ...(this.checkpoint ? { checkpoint: this.checkpoint } : {}) } satisfies TrainingHeartbeat);
+  }
+
+  /** Records epoch `epoch`'s checkpoint (already stored) and reports it at once. */
+  checkpointed(epoch: number, ref: ArtifactRef, progress: Omit<Progress, 'epoch' | 'batch' | 'batchesPerEpoch'>): void {
+    this.checkpoint = { epoch, ref };
+    this.beat({ ...progress, epoch, batch: 0, batchesPerEpoch: 0 }, true);
+  }
+}
