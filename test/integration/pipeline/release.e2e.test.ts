@@ -7,9 +7,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Worker } from '@temporalio/worker';
 import type { ReleaseManifest, ReleaseResult } from '../../../contracts';
-import { loadMnist, scoreClassifier } from '../../../ml';
-import { loadInterpreter } from '../../../tflite/runtimes/tfjs-tflite-node';
 import { runCli } from '../../support/cli';
+import { scoreOnMnistTest } from '../../support/score-tflite';
 import { useTestServices } from '../../support/services';
 import { tempDir, uniqueModelName, writeSpec } from '../../support/specs';
 
@@ -77,19 +76,7 @@ describe('liteship run: MNIST MLP release end to end', () => {
     // Quantized files are about 4x smaller than float32.
     expect(manifest.variants.find((v) => v.variant === 'int8')!.bytes!).toBeLessThan(float32.bytes! * 0.3);
 
-    const test = loadMnist().test;
-    const interpreter = await loadInterpreter(bytes, { numThreads: 1 });
-    const shape = interpreter.inputs[0]!.shape;
-    const pixels = test.images.length / test.count;
-    const score = await scoreClassifier(
-      (images, n) => {
-        const out = new Float32Array(n * 10);
-        for (let i = 0; i < n; i++) out.set(interpreter.predict(images.subarray(i * pixels, (i + 1) * pixels), shape), i * 10);
-        return out;
-      },
-      test,
-      100,
-    );
+    const score = await scoreOnMnistTest(bytes);
     expect(score.count).toBe(10000);
     expect(score.accuracy).toBeGreaterThanOrEqual(0.95);
     expect(score.accuracy).toBeCloseTo(result.benchmark.tflite.accuracy, 6);
