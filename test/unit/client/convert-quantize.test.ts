@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { encodeNpyFloat32 } from '../../../bench/python/npy';
-import { convertCommand } from '../../../client/commands/convert';
+import { convertCommand, loadSavedLayersModel } from '../../../client/commands/convert';
 import { readTflite } from '../../../tflite';
 import { loadInterpreter } from '../../../tflite/runtimes/tfjs-tflite-node';
 import { randomInputs, randomizeWeights, relativeMaxDiff, tfjsPredict } from '../tflite/support/random-model';
@@ -100,6 +100,42 @@ describe('liteship convert --quantize', () => {
     expect(d.inputs.map((t) => t.typeName)).toEqual(['INT8']);
     expect(r.out).toMatch(/input .*: int8, real = [0-9.e-]+ \* \(q - -?\d+\)/);
     expect(r.out).toMatch(/output .*: int8, real = 0\.00390625 \* \(q - -128\)/);
+  });
+
+  it('--sparse stores a pruned model\'s FULLY_CONNECTED weights sparse and reports each one', async () => {
+    // Prune the dense kernels: zero the 80% smallest weights of each, as magnitude pruning leaves them.
+    const pruned = await loadSavedLayersModel(folder);
+    pruned.setWeights(
+      pruned.layers.flatMap((layer) =>
+        layer.getWeights().map((w, i) => {
+          if (layer.getClassName() !== 'Dense' || i !== 0) return w;
+          const threshold = [...w.dataSync()].map(Math.abs).sort((a, b) => a - b)[Math.floor(w.size * 0.8)]!;
+          return tf.tidy(() => tf.mul(w, tf.greaterEqual(tf.abs(w), threshold).toFloat()));
+        }),
+      ),
+    );
+    const prunedFolder = path.join(dir, 'pruned');
+    await saveLayersModel(pruned, prunedFolder);
+    const output = path.join(dir, 'sparse.tflite');
+    const { io, out } = capture();
+    expect(await convertCommand([prunedFolder, '-o', output, '--sparse'], io)).toBe(0);
+    const bytes = new Uint8Array(await readFile(output));
+    expect(readTflite(bytes).operators.filter((op) => op.name === 'FULLY_CONNECTED').map((op) => op.version)).toEqual([8, 8]);
+    expect(out()).toMatch(/sparse weights \(--sparse\):\n  .*kernel: sparse, \d+ bytes instead of 23040 \(20\.0% non-zero\)\n  .*kernel: sparse, \d+ bytes instead of 480/);
+    const dense = path.join(dir, 'dense.tflite');
+    expect(await convertCommand([prunedFolder, '-o', dense], capture().io)).toBe(0);
+    expect(bytes.length).toBeLessThan((await readFile(dense)).length * 0.6);
+    // Same answers as the dense file of the same weights.
+    const inputs = randomInputs(pruned, 4);
+    const run = async (b: Uint8Array) => {
+      const interpreter = await loadInterpreter(b);
+      try {
+        return interpreter.predict(inputs.arrays[0]!, inputs.shapes[0]);
+      } finally {
+        interpreter.dispose();
+      }
+    };
+    expect(relativeMaxDiff(await run(new Uint8Array(await readFile(dense))), await run(bytes))).toBeLessThan(1e-5);
   });
 
   it('explains what is missing or wrong', async () => {
