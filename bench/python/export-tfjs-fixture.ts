@@ -1,5 +1,5 @@
 // Writes what the Python reference (tf_reference.py) consumes, for the MNIST
-// MLP or CNN trained by liteship's own ml/ code:
+// MLP or CNN trained by liteship's own ml/ code (the files come from ./fixture.ts):
 //   <out>/model.json + weights.bin   tfjs layers format (as model.save('file://') writes it)
 //   <out>/calibration.npy            representative training images [N,28,28,1] float32
 //   <out>/check_inputs.npy           a few test images
@@ -9,14 +9,10 @@
 // Usage: npx tsx bench/python/export-tfjs-fixture.ts <mlp|cnn> <outDir> [--epochs 2] [--calibration 300] [--seed 1]
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
-import { createModel, evaluateModel, imageSize, loadMnist, MNIST_NUM_CLASSES, normalizePixels, trainModel } from '../../ml';
+import { createModel, evaluateModel, loadMnist, MNIST_NUM_CLASSES, trainModel } from '../../ml';
 import type { Architecture } from '../../ml';
 import { describeBackend, initTrainingBackend } from '../../ml/backend';
-import { pickSampleIndices } from '../../tflite/quantize/calibration';
-import { writeNpyFloat32 } from './npy';
-
-const CHECK_COUNT = 8;
+import { writeFixture } from './fixture';
 
 function parseArgs(argv: string[]): { arch: Architecture; out: string; epochs: number; calibration: number; seed: number } {
   const [arch, out, ...rest] = argv;
@@ -32,25 +28,6 @@ function parseArgs(argv: string[]): { arch: Architecture; out: string; epochs: n
   return { arch, out, epochs: opt('epochs', 2), calibration: opt('calibration', 300), seed: opt('seed', 1) };
 }
 
-async function saveLayersModel(model: tf.LayersModel, dir: string): Promise<void> {
-  await model.save(
-    tf.io.withSaveHandler(async (artifacts) => {
-      const weights = artifacts.weightData;
-      const bytes = weights === undefined ? new Uint8Array() : new Uint8Array(Array.isArray(weights) ? await new Blob(weights).arrayBuffer() : weights);
-      writeFileSync(join(dir, 'weights.bin'), bytes);
-      const modelJson = {
-        modelTopology: artifacts.modelTopology,
-        format: artifacts.format,
-        generatedBy: artifacts.generatedBy,
-        convertedBy: artifacts.convertedBy ?? null,
-        weightsManifest: [{ paths: ['weights.bin'], weights: artifacts.weightSpecs }],
-      };
-      writeFileSync(join(dir, 'model.json'), JSON.stringify(modelJson));
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-    }),
-  );
-}
-
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   console.log(`backend: ${describeBackend(await initTrainingBackend('auto'))}`);
@@ -62,26 +39,10 @@ async function main(): Promise<void> {
   });
   const score = await evaluateModel(model, data.test);
   console.log(`tfjs test accuracy: ${score.accuracy}`);
-  await saveLayersModel(model, args.out);
-
-  const shape = data.train.imageShape;
-  const size = imageSize(shape);
-  const pick = (set: typeof data.train, indices: number[]): Float32Array => {
-    const out = new Float32Array(indices.length * size);
-    indices.forEach((idx, k) => normalizePixels(set.images, out, idx * size, size, k * size));
-    return out;
-  };
-  const calibration = pickSampleIndices(data.train.count, args.calibration, args.seed);
-  writeNpyFloat32(join(args.out, 'calibration.npy'), pick(data.train, calibration), [calibration.length, ...shape]);
-
-  const checkIdx = Array.from({ length: CHECK_COUNT }, (_, i) => i);
-  const checkInputs = pick(data.test, checkIdx);
-  writeNpyFloat32(join(args.out, 'check_inputs.npy'), checkInputs, [CHECK_COUNT, ...shape]);
-  const predictions = tf.tidy(() => (model.predict(tf.tensor(checkInputs, [CHECK_COUNT, ...shape])) as tf.Tensor).dataSync() as Float32Array);
-  writeNpyFloat32(join(args.out, 'check_outputs.npy'), Float32Array.from(predictions), [CHECK_COUNT, MNIST_NUM_CLASSES]);
+  const { calibrationSamples } = await writeFixture(model, data, args.out, { calibration: args.calibration, seed: args.seed });
   writeFileSync(
     join(args.out, 'fixture.json'),
-    JSON.stringify({ arch: args.arch, epochs: args.epochs, seed: args.seed, calibrationSamples: calibration.length, tfjsTestAccuracy: score.accuracy }, null, 2),
+    JSON.stringify({ arch: args.arch, epochs: args.epochs, seed: args.seed, calibrationSamples, tfjsTestAccuracy: score.accuracy }, null, 2),
   );
   console.log(`wrote ${args.out}`);
 }

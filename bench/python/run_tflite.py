@@ -5,6 +5,12 @@ a file, e.g. TF's dynamic-range file with FULLY_CONNECTED v12.
 
 Usage:
   python bench/python/run_tflite.py FILE.tflite [FILE.tflite ...] [--limit N] [--threads 1] [--json out.json]
+      [--interleave BLOCK]
+
+By default the files run one after the other. With --interleave BLOCK every file
+runs the test images BLOCK at a time, the files taking turns (order reversed every
+block), so load drift on a shared machine hits all files alike; a file the
+interpreter refuses is then reported as {"file", "error"} instead of ending the run.
 
 Images are pixel/255 float32, as liteship trains on them; int8/uint8 inputs are
 quantized with the input tensor's scale and zero point, quantized outputs
@@ -71,27 +77,66 @@ def from_output(y: np.ndarray, details: dict) -> np.ndarray:
     return (y.astype(np.float32) - zero_point) * scale
 
 
+class Runner:
+    """One file in tf.lite.Interpreter, batch 1; run() scores and times images [start, end)."""
+
+    def __init__(self, path: str, threads: int, count: int):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # the tf.lite.Interpreter deprecation notice
+            self.interpreter = tf.lite.Interpreter(model_path=path, num_threads=threads)
+        self.interpreter.allocate_tensors()
+        self.path, self.threads = path, threads
+        self.inp, self.out = self.interpreter.get_input_details()[0], self.interpreter.get_output_details()[0]
+        if int(self.inp["shape"][0]) != 1:
+            raise ValueError(f"{path}: input batch is {self.inp['shape'][0]}; this runner feeds one image per invoke (batch 1)")
+        self.correct, self.invoke_us = 0, np.empty(count)
+
+    def run(self, images: np.ndarray, labels: np.ndarray, start: int, end: int) -> None:
+        interpreter, inp, out = self.interpreter, self.inp, self.out
+        for i in range(start, end):
+            interpreter.set_tensor(inp["index"], to_input(images[i], inp))
+            t0 = time.perf_counter()
+            interpreter.invoke()
+            self.invoke_us[i] = (time.perf_counter() - t0) * 1e6
+            probs = from_output(interpreter.get_tensor(out["index"]), out)
+            self.correct += int(np.argmax(probs) == labels[i])
+
+    def result(self) -> dict:
+        return summary(self.path, self.correct, self.invoke_us, self.inp, self.out, self.threads)
+
+
 def evaluate(path: str, images: np.ndarray, labels: np.ndarray, threads: int) -> dict:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # the tf.lite.Interpreter deprecation notice
-        interpreter = tf.lite.Interpreter(model_path=path, num_threads=threads)
-    interpreter.allocate_tensors()
-    inp, out = interpreter.get_input_details()[0], interpreter.get_output_details()[0]
-    if int(inp["shape"][0]) != 1:
-        raise ValueError(f"{path}: input batch is {inp['shape'][0]}; this runner feeds one image per invoke (batch 1)")
-    correct, invoke_us = 0, np.empty(len(images))
-    for i, image in enumerate(images):
-        interpreter.set_tensor(inp["index"], to_input(image, inp))
-        start = time.perf_counter()
-        interpreter.invoke()
-        invoke_us[i] = (time.perf_counter() - start) * 1e6
-        probs = from_output(interpreter.get_tensor(out["index"]), out)
-        correct += int(np.argmax(probs) == labels[i])
+    runner = Runner(path, threads, len(images))
+    runner.run(images, labels, 0, len(images))
+    return runner.result()
+
+
+def evaluate_interleaved(paths: list[str], images: np.ndarray, labels: np.ndarray, threads: int, block: int) -> list[dict]:
+    """Every file on every image, the files taking turns BLOCK images at a time."""
+    runners: dict[str, Runner] = {}
+    errors: dict[str, str] = {}
+    for path in paths:
+        try:
+            runners[path] = Runner(path, threads, len(images))
+        except Exception as err:  # noqa: BLE001 - any refusal is reported per file
+            errors[path] = f"{type(err).__name__}: {' '.join(str(err).split())[:300]}"
+    order = [p for p in paths if p in runners]
+    for b, start in enumerate(range(0, len(images), block)):
+        for path in order if b % 2 == 0 else reversed(order):
+            try:
+                runners[path].run(images, labels, start, min(len(images), start + block))
+            except Exception as err:  # noqa: BLE001
+                errors[path] = f"{type(err).__name__}: {' '.join(str(err).split())[:300]}"
+        order = [p for p in order if p not in errors]
+    return [{"file": os.path.abspath(p), "error": errors[p]} if p in errors else runners[p].result() for p in paths]
+
+
+def summary(path: str, correct: int, invoke_us: np.ndarray, inp: dict, out: dict, threads: int) -> dict:
     return {
         "file": os.path.abspath(path),
         "bytes": os.path.getsize(path),
-        "examples": len(images),
-        "accuracy": correct / len(images),
+        "examples": len(invoke_us),
+        "accuracy": correct / len(invoke_us),
         "inputDtype": np.dtype(inp["dtype"]).name,
         "outputDtype": np.dtype(out["dtype"]).name,
         "invokeMicros": {"p50": float(np.percentile(invoke_us, 50)), "p90": float(np.percentile(invoke_us, 90)), "p99": float(np.percentile(invoke_us, 99))},
@@ -106,14 +151,20 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--limit", type=int, default=None, help="only the first N test images")
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--json", help="write the results here")
+    parser.add_argument("--interleave", type=int, default=0, metavar="BLOCK", help="files take turns BLOCK images at a time (default: one file after the other)")
     args = parser.parse_args(argv)
     images, labels = load_mnist_test(args.mnist_dir, args.limit)
-    results = []
-    for path in args.models:
-        r = evaluate(path, images, labels, args.threads)
-        results.append(r)
+    if args.interleave > 0:
+        results = evaluate_interleaved(args.models, images, labels, args.threads, args.interleave)
+    else:
+        results = [evaluate(path, images, labels, args.threads) for path in args.models]
+    for r in results:
+        name = os.path.basename(r["file"])
+        if "error" in r:
+            print(f"[run-tflite] {name:24s} REFUSED: {r['error']}")
+            continue
         print(
-            f"[run-tflite] {os.path.basename(path):24s} {r['bytes']:>9,d} B  acc {r['accuracy']:.4f} on {r['examples']}  "
+            f"[run-tflite] {name:24s} {r['bytes']:>9,d} B  acc {r['accuracy']:.4f} on {r['examples']}  "
             f"invoke p50 {r['invokeMicros']['p50']:.1f} us p90 {r['invokeMicros']['p90']:.1f} us  ({r['inputDtype']} in, {r['outputDtype']} out)"
         )
     if args.json:
