@@ -8,7 +8,8 @@
 //   3. liteship's files with convertVariant, each conversion timed (median; int8 with
 //      its calibration in tfjs-tflite-node);
 //   4. pruning: a copy fine-tuned with ml/prune.ts to 0.75 sparsity, written as dense
-//      float32, float32 with sparse FC weights, and int8 (TF: float32 and int8);
+//      float32, float32 with sparse FC weights (convertVariant sparseWeights), and int8
+//      (TF: float32 and int8);
 //   5. every file on the test set, batch 1, 1 thread, in tfjs-tflite-node, LiteRT.js and
 //      tf.lite.Interpreter: accuracy and p50/p90 latency; refusals and wrong outputs are
 //      recorded with the reason, never fatal;
@@ -31,8 +32,7 @@ import {
 import type { Architecture, ImageSet } from '../ml';
 import { describeBackend, initTrainingBackend } from '../ml/backend';
 import { pruneDuringFineTuning } from '../ml/prune';
-import { convert, readTflite } from '../tflite';
-import { sparseWeightsTransform } from '../tflite/quantize/sparse-weights';
+import { readTflite } from '../tflite';
 import type { SparseWeightsReport } from '../tflite/quantize/sparse-weights';
 import { loadInterpreter } from '../tflite/runtimes/tfjs-tflite-node';
 import { convertVariant } from '../tflite/variants';
@@ -293,13 +293,14 @@ async function benchModel(arch: Architecture, data: { train: ImageSet; test: Ima
     log(`${arch}: pruned to ${result.report.map((k) => `${k.layer} ${(100 * k.sparsity).toFixed(1)}%`).join(', ')}; tfjs accuracy ${prunedAccuracy.toFixed(4)}`);
     await writeFixture(copy, data, dirs.prunedFixture, { calibration: settings.calibration, seed: settings.seed });
     await liteship('pruned-float32', async () => (await convertVariant(copy, 'float32')).bytes);
-    let sparse: SparseWeightsReport = { encoded: [], dense: [] };
+    let sparse: SparseWeightsReport | undefined;
     await liteship('pruned-float32-sparse', async () => {
-      sparse = { encoded: [], dense: [] };
-      return convert(copy, { graphTransforms: [sparseWeightsTransform(sparse)] });
+      const file = await convertVariant(copy, 'float32', { sparseWeights: true });
+      sparse = file.sparse;
+      return file.bytes;
     });
     const sparseEntry = report.files.find((f) => f.row === 'pruned-float32-sparse');
-    if (sparseEntry) sparseEntry.sparse = sparse;
+    if (sparseEntry && sparse) sparseEntry.sparse = sparse;
     await liteship('pruned-int8', async () => (await convertVariant(copy, 'int8', { calibration })).bytes);
   } catch (err) {
     log(`${arch}: pruning FAILED: ${message(err)}`);
