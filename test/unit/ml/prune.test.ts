@@ -146,6 +146,9 @@ describe('pruneDuringFineTuning', () => {
     expect(sparsityAfterStep.find((s) => s.step === 13)?.hidden).toBeCloseTo(Math.round(192 * 0.65625) / 192, 12);
     // Weights zeroed by the last mask update are still exactly zero after 23 more training steps.
     expect(zerosAtEnd).toHaveLength(144);
+    // Every pruned weight is +0, never -0: one bit pattern compresses best.
+    const hiddenKernel = Array.from(model.getLayer('hidden').getWeights()[0]?.dataSync() ?? []);
+    expect(hiddenKernel.filter((w) => Object.is(w, -0))).toHaveLength(0);
     expect(zeroIndices(model, 'hidden')).toEqual(zerosAtEnd);
     // Biases are not pruned, and they kept training.
     const bias1 = Array.from(model.getLayer('hidden').getWeights()[1]?.dataSync() ?? []);
