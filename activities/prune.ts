@@ -46,6 +46,7 @@ export function createPrune(deps: Pick<ActivityDeps, 'initBackend'>, artifacts: 
           epochs: pruning.epochs,
           batchSize: spec.training.batchSize,
           frequency: pruning.frequency,
+          blockSize: pruning.blockSize,
           seed: spec.training.seed,
           initialEpoch: resumedFromEpoch,
           signal: ctx.cancellationSignal,

@@ -31,6 +31,7 @@ import {
 } from '../ml';
 import type { Architecture, ImageSet } from '../ml';
 import { describeBackend, initTrainingBackend } from '../ml/backend';
+import { DEFAULT_PRUNING } from '../contracts/spec';
 import { pruneDuringFineTuning } from '../ml/prune';
 import { readTflite } from '../tflite';
 import type { SparseWeightsReport } from '../tflite/quantize/sparse-weights';
@@ -66,6 +67,8 @@ const settings = {
   epochs: numberOption('epochs', quick ? 1 : 2),
   pruneEpochs: numberOption('prune-epochs', quick ? 1 : 2),
   sparsity: numberOption('sparsity', 0.75, false),
+  // The pipeline's default (spec pruning.blockSize): Dense kernels pruned in 1x4 blocks.
+  blockSize: numberOption('block-size', DEFAULT_PRUNING.blockSize),
   calibration: numberOption('calibration', 300),
   convertRuns: numberOption('convert-runs', quick ? 3 : 20),
   tfRepeats: numberOption('tf-repeats', quick ? 2 : 5),
@@ -282,7 +285,7 @@ async function benchModel(arch: Architecture, data: { train: ImageSet; test: Ima
   const xs = toInputTensor(train, 0, train.count);
   const ys = toLabelTensor(train, 0, train.count);
   try {
-    const result = await pruneDuringFineTuning(copy, { xs, ys }, { targetSparsity: settings.sparsity, epochs: settings.pruneEpochs, batchSize: 128, seed: settings.seed }, {
+    const result = await pruneDuringFineTuning(copy, { xs, ys }, { targetSparsity: settings.sparsity, epochs: settings.pruneEpochs, batchSize: 128, seed: settings.seed, blockSize: settings.blockSize }, {
       onEpochEnd: (e) => log(`${arch} prune epoch ${e.epoch}: loss ${e.loss.toFixed(4)} sparsity ${e.sparsity.toFixed(3)}`),
     });
     const prunedAccuracy = (await evaluateModel(copy, test)).accuracy;

@@ -20,6 +20,7 @@ export interface SparseWeightsReport {
 }
 
 const INT8_BLOCK = 16;
+const FLOAT_BLOCK = 4;
 // The int8 kernel keeps per-row block counts and block indices in uint8 (its "ledger").
 const INT8_LEDGER_MAX = 255;
 
@@ -71,7 +72,12 @@ export function toSparseWeights(graph: Graph, report?: SparseWeightsReport, opti
       skip(`${cols} input units are not a multiple of the ${blockCols}-wide blocks`);
       continue;
     }
-    const encoding = encodeSparseMatrix(weights.data as Float32Array | Int8Array, rows, cols, blockCols);
+    let encoding = encodeSparseMatrix(weights.data as Float32Array | Int8Array, rows, cols, blockCols);
+    if (blockCols === 1 && cols % FLOAT_BLOCK === 0) {
+      // Block-pruned float weights: 1x4 blocks are smaller than CSR, and TFLite's fast float sparse kernel takes them.
+      const blocks = encodeSparseMatrix(weights.data as Float32Array, rows, cols, FLOAT_BLOCK);
+      if (sparsePayloadBytes(blocks) <= sparsePayloadBytes(encoding)) encoding = blocks;
+    }
     const denseBytes = weights.data.byteLength;
     const sparseBytes = sparsePayloadBytes(encoding);
     if (sparseBytes >= denseBytes) {

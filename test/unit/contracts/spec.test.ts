@@ -31,7 +31,7 @@ describe('validateSpec', () => {
   it('with pruning: defaults to every variant, pruned ones included, and fine-tunes at the training rate', () => {
     const spec = validateSpec({ ...minimal, training: { learningRate: 0.002 }, pruning: { targetSparsity: 0.75 }, gate: { sizeBy: 'gzip' } });
     expect(spec.variants).toEqual([...QUANTIZATION_VARIANTS, 'pruned-float32', 'pruned-float16', 'pruned-dynamic-int8', 'pruned-int8']);
-    expect(spec.pruning).toEqual({ targetSparsity: 0.75, epochs: 2, learningRate: 0.002, frequency: 100 });
+    expect(spec.pruning).toEqual({ targetSparsity: 0.75, epochs: 2, learningRate: 0.002, frequency: 100, blockSize: 4 });
     expect(spec.gate.sizeBy).toBe('gzip');
     expect(validateSpec(minimal)).not.toHaveProperty('pruning');
     expect(validateSpec(minimal).variants).toEqual([...QUANTIZATION_VARIANTS]);
@@ -70,6 +70,7 @@ describe('validateSpec', () => {
     [{ ...minimal, pruning: { targetSparsity: 1 } }, 'pruning.targetSparsity', 'between 0.01 and 0.99, got 1'],
     [{ ...minimal, pruning: { targetSparsity: 0.5, epochs: 0 } }, 'pruning.epochs', 'between 1 and 1000, got 0'],
     [{ ...minimal, pruning: { targetSparsity: 0.5, schedule: 'cubic' } }, 'pruning.schedule', 'unknown field'],
+    [{ ...minimal, pruning: { targetSparsity: 0.5, blockSize: 0 } }, 'pruning.blockSize', 'between 1 and 16, got 0'],
     [{ ...minimal, gate: { sizeBy: 'zip' } }, 'gate.sizeBy', 'must be one of "bytes", "gzip", got "zip"'],
     [{ ...minimal, variants: ['int8', 'int8'] }, 'variants', 'lists a variant twice'],
     [{ ...minimal, quantization: { calibrationSamples: 0 } }, 'quantization.calibrationSamples', 'between 1 and 100000'],

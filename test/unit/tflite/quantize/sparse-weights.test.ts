@@ -69,6 +69,30 @@ describe('sparse FULLY_CONNECTED weights', () => {
     expect(maxDiff(await runInLiteRtJs(bytes, inputs, [1, 32]), expected)).toBeLessThan(1e-5);
   });
 
+  it('float32 pruned in 1x4 blocks: stored as 1x4 blocks (smaller than CSR), same outputs in both runtimes', async () => {
+    const model = mlp();
+    // Zero 3 of every 4 aligned blocks of 4 consecutive inputs per output unit (TFLite layout [out, in]).
+    const layer = model.getLayer('hidden');
+    const [kernel, bias] = layer.getWeights() as [tf.Tensor, tf.Tensor];
+    const values = kernel.dataSync().slice(); // tfjs [32 in, 16 out]
+    for (let o = 0; o < 16; o++) for (let b = 0; b < 8; b++) if ((o + b) % 4 !== 0) for (let k = 0; k < 4; k++) values[(4 * b + k) * 16 + o] = 0;
+    layer.setWeights([tf.tensor(values, kernel.shape), bias]);
+    const report: SparseWeightsReport = { encoded: [], dense: [] };
+    const graph = toSparseWeights(buildGraph(model), report);
+    const hidden = report.encoded.find((e) => e.name === 'hidden/kernel');
+    expect(hidden?.density).toBe(0.25);
+    // 32 blocks of 4 floats + 32 block indices + 17 row segments (uint8): CSR would need 128 * 4 + 128 + 17.
+    expect(hidden?.sparseBytes).toBe(32 * 16 + 32 + 17);
+    const sparsity = graph.tensors.find((t) => t.name === 'hidden/kernel')?.sparsity;
+    expect(sparsity?.traversalOrder).toEqual([0, 1, 2]);
+    expect(sparsity?.blockMap).toEqual([1]);
+    const bytes = serializeGraph(graph);
+    const inputs = inputsOf(4, 12);
+    const expected = inputs.map((x) => Float32Array.from(tf.tidy(() => (model.predict(tf.tensor(x, [1, 32])) as tf.Tensor).dataSync())));
+    expect(maxDiff(await runInTfliteNode(bytes, inputs), expected)).toBeLessThan(1e-5);
+    expect(maxDiff(await runInLiteRtJs(bytes, inputs, [1, 32]), expected)).toBeLessThan(1e-5);
+  });
+
   it('convertVariant({ sparseWeights }) encodes float32 FC weights and says why the other encodings stay dense', async () => {
     const model = mlp();
     pruneRandom(model);
