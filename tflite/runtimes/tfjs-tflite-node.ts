@@ -31,8 +31,8 @@ export function exactArrayBuffer(bytes: Uint8Array): ArrayBuffer {
   return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
 }
 
-function checkInput(info: NativeTensorInfo, input: Float32Array, index: number, shape?: readonly number[]): void {
-  const expected = describe(info).shape;
+function checkInput(info: RuntimeTensorInfo, input: Float32Array, index: number, shape?: readonly number[]): void {
+  const expected = info.shape;
   const count = elementCount(expected);
   if (input.length !== count) {
     throw new Error(`input ${index} ("${info.name}") needs ${count} values for shape [${expected.join(', ')}], got ${input.length}`);
@@ -48,6 +48,7 @@ export async function loadInterpreter(bytes: Uint8Array, options: LoadOptions = 
   const native = await Promise.resolve(new Native(exactArrayBuffer(bytes), { threads: options.numThreads ?? 1 }));
   const nativeInputs = native.getInputs();
   const nativeOutputs = native.getOutputs();
+  const inputInfos = nativeInputs.map(describe); // parsed once: run() is the calibration hot loop
   let disposed = false;
 
   const run = (inputs: readonly Float32Array[], shape?: readonly number[]): Float32Array[] => {
@@ -55,18 +56,19 @@ export async function loadInterpreter(bytes: Uint8Array, options: LoadOptions = 
     if (inputs.length !== nativeInputs.length) throw new Error(`the model has ${nativeInputs.length} inputs, got ${inputs.length}`);
     nativeInputs.forEach((info, i) => {
       const input = inputs[i] as Float32Array;
-      checkInput(info, input, i, shape);
+      checkInput(inputInfos[i] as RuntimeTensorInfo, input, i, shape);
       const target = info.data();
       // Integer inputs are narrowed by the typed array; clamp first so int8 does not wrap (fact 3).
       if (target instanceof Int8Array) target.set(input.map((v) => Math.max(-128, Math.min(127, Math.round(v)))));
       else target.set(input);
     });
     if (!native.infer()) throw new Error('tfjs-tflite-node: inference failed (Invoke returned an error)');
-    return nativeOutputs.map((info) => Float32Array.from(info.data()));
+    // The typed-array constructor copies (and widens int8) in one native pass; Float32Array.from iterates.
+    return nativeOutputs.map((info) => new Float32Array(info.data()));
   };
 
   return {
-    inputs: nativeInputs.map(describe),
+    inputs: inputInfos,
     outputs: nativeOutputs.map(describe),
     predict: (input, shape) => run([input], shape)[0] as Float32Array,
     run: (inputs) => run(inputs),
