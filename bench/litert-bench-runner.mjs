@@ -14,35 +14,11 @@
 // load drifts hit both alike; every block compiles the model afresh, so no single
 // instance's memory placement decides the comparison. One run = make the input Tensor,
 // run(), read the output, free both: the same round trip the accuracy pass makes.
-import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { runInThisContext } from 'node:vm';
+import { loadLiteRtInNode, readJsonStdin } from '../tflite/runtimes/litert-node.mjs';
 
-const require = createRequire(import.meta.url);
-const wasmDir = join(dirname(require.resolve('@litertjs/core/package.json')), 'wasm');
-
-// Shims for the Emscripten glue, which expects a worker-like global scope.
-globalThis.self = globalThis;
-globalThis.require = require;
-globalThis.__dirname = wasmDir;
-globalThis.__filename = join(wasmDir, 'litert_wasm_internal.js');
-globalThis.importScripts = (url) => runInThisContext(readFileSync(String(url).replace(/^file:\/\//, ''), 'utf8'), { filename: String(url) });
-
-const reply = process.stdout.write.bind(process.stdout);
-console.log = (...args) => process.stderr.write(args.join(' ') + '\n');
-console.info = console.log;
-console.warn = console.log;
-
-const { loadLiteRt, loadAndCompile, Tensor } = await import('@litertjs/core');
-
-async function readStdin() {
-  const chunks = [];
-  for await (const chunk of process.stdin) chunks.push(chunk);
-  return JSON.parse(Buffer.concat(chunks).toString('utf8'));
-}
-
-const request = await readStdin();
+const request = await readJsonStdin();
+const { loadAndCompile, Tensor, reply } = await loadLiteRtInNode();
 const raw = readFileSync(request.images);
 const images = new Float32Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength));
 const pixels = images.length / request.count;
@@ -69,7 +45,6 @@ async function runOnce(model, file, index) {
   }
 }
 
-await loadLiteRt(wasmDir + '/');
 const results = {};
 const models = new Map(); // id -> file, for the ones that compiled and ran
 for (const file of request.files) {

@@ -4,7 +4,7 @@
 //   tf.lite.Interpreter (TF 2.21, bench/python/run_tflite.py in the TF venv).
 // Each gives test-set accuracy (batch 1) and p50/p90 latency; a runtime that refuses a
 // file comes back as { ok: false, error } instead of failing the bench.
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { percentile } from '../activities/benchmark';
@@ -12,6 +12,7 @@ import { ConfusionAccumulator } from '../ml';
 import type { ImageSet } from '../ml';
 import { readTflite } from '../tflite';
 import { loadInterpreter } from '../tflite/runtimes/tfjs-tflite-node';
+import { runJsonChild } from '../tflite/runtimes/litert';
 
 export const RUNTIMES = ['tfjs-tflite-node', 'litert-js', 'tf-lite-interpreter'] as const;
 export type RuntimeName = (typeof RUNTIMES)[number];
@@ -183,28 +184,7 @@ export async function measureLiteRt(
   const results = new Map<string, RuntimeResult>();
   let reply: LiteRtReply;
   try {
-    reply = await new Promise<LiteRtReply>((resolve, reject) => {
-      const child = spawn(process.execPath, [path.join(__dirname, 'litert-bench-runner.mjs')], { stdio: ['pipe', 'pipe', 'pipe'] });
-      const stdout: Buffer[] = [];
-      const stderr: Buffer[] = [];
-      const timer = setTimeout(() => {
-        child.kill();
-        reject(new Error(`the LiteRT.js runner did not answer within ${timeoutMs} ms`));
-      }, timeoutMs);
-      child.stdout.on('data', (c: Buffer) => stdout.push(c));
-      child.stderr.on('data', (c: Buffer) => stderr.push(c));
-      child.on('error', (e) => {
-        clearTimeout(timer);
-        reject(e);
-      });
-      child.on('close', (code) => {
-        clearTimeout(timer);
-        const text = Buffer.concat(stdout).toString('utf8');
-        if (code !== 0 || text === '') reject(new Error(`the LiteRT.js runner exited with code ${code}: ${Buffer.concat(stderr).toString('utf8').slice(-1500)}`));
-        else resolve(JSON.parse(text) as LiteRtReply);
-      });
-      child.stdin.end(request);
-    });
+    reply = JSON.parse(await runJsonChild(path.join(__dirname, 'litert-bench-runner.mjs'), request, timeoutMs)) as LiteRtReply;
   } catch (err) {
     for (const f of files) results.set(f.id, { ok: false, error: `runner failed: ${message(err)}` });
     return results;

@@ -5,36 +5,7 @@
 //   request: { jobs: [{ model: base64, runs: [[{ data: base64 float32, shape: [..] }, ...per input], ...] }] }
 //   reply:   { results: [{ runs: [[{ data: base64 float32, shape }, ...per output], ...] } | { error: string }] }
 // A job compiles its model once and runs it on every input set.
-import { createRequire } from 'node:module';
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { runInThisContext } from 'node:vm';
-
-const require = createRequire(import.meta.url);
-const corePackage = require.resolve('@litertjs/core/package.json');
-const wasmDir = join(dirname(corePackage), 'wasm');
-
-// Shims for the Emscripten glue, which expects a worker-like global scope.
-globalThis.self = globalThis;
-globalThis.require = require;
-globalThis.__dirname = wasmDir;
-globalThis.__filename = join(wasmDir, 'litert_wasm_internal.js');
-globalThis.importScripts = (url) => runInThisContext(readFileSync(String(url).replace(/^file:\/\//, ''), 'utf8'), { filename: String(url) });
-
-// LiteRT logs to stdout/stderr (e.g. "Failed to create default WebGPU device"); keep
-// stdout for the reply only.
-const reply = process.stdout.write.bind(process.stdout);
-console.log = (...args) => process.stderr.write(args.join(' ') + '\n');
-console.info = console.log;
-console.warn = console.log;
-
-const { loadLiteRt, loadAndCompile, Tensor } = await import('@litertjs/core');
-
-async function readStdin() {
-  const chunks = [];
-  for await (const chunk of process.stdin) chunks.push(chunk);
-  return JSON.parse(Buffer.concat(chunks).toString('utf8'));
-}
+import { loadLiteRtInNode, readJsonStdin } from './litert-node.mjs';
 
 const toFloat32 = (base64) => {
   const bytes = Buffer.from(base64, 'base64');
@@ -68,8 +39,8 @@ async function runJob(job) {
   }
 }
 
-const request = await readStdin();
-await loadLiteRt(wasmDir + '/');
+const request = await readJsonStdin();
+const { loadAndCompile, Tensor, reply } = await loadLiteRtInNode();
 const results = [];
 for (const job of request.jobs) {
   try {

@@ -4,7 +4,7 @@
 // leak into the caller (Jest runs CommonJS). Many models go in one call: the Wasm module
 // loads once per call.
 import { spawn } from 'node:child_process';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 
 export const LITERT_JS = { name: '@litertjs/core', version: '2.5.3' } as const;
 
@@ -42,13 +42,26 @@ export function runInLiteRt(jobs: readonly LiteRtJob[], timeoutMs = 120_000): Pr
       runs: job.runs.map((inputs) => inputs.map((i) => ({ data: base64(i.data), shape: [...i.shape] }))),
     })),
   });
+  return runJsonChild(RUNNER, request, timeoutMs).then((text) => {
+    const reply = JSON.parse(text) as RunnerReply;
+    return reply.results.map((r): LiteRtResult => r.runs === undefined
+      ? { ok: false, error: r.error ?? 'unknown error' }
+      : { ok: true, runs: r.runs.map((outputs) => outputs.map((o) => ({ data: float32FromBase64(o.data), shape: o.shape }))) });
+  });
+}
+
+/**
+ * Runs `script` in a child `node`, writes `request` to its stdin and resolves with its stdout.
+ * Rejects with the tail of its stderr when it fails, or when it does not answer in time.
+ */
+export function runJsonChild(script: string, request: string, timeoutMs: number): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [RUNNER], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [script], { stdio: ['pipe', 'pipe', 'pipe'] });
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
     const timer = setTimeout(() => {
       child.kill();
-      reject(new Error(`LiteRT runner did not answer within ${timeoutMs} ms`));
+      reject(new Error(`${basename(script)} did not answer within ${timeoutMs} ms`));
     }, timeoutMs);
     child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
     child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
@@ -59,14 +72,8 @@ export function runInLiteRt(jobs: readonly LiteRtJob[], timeoutMs = 120_000): Pr
     child.on('close', (code) => {
       clearTimeout(timer);
       const text = Buffer.concat(stdout).toString('utf8');
-      if (code !== 0 || text === '') {
-        reject(new Error(`LiteRT runner exited with code ${code}: ${Buffer.concat(stderr).toString('utf8').slice(-2000)}`));
-        return;
-      }
-      const reply = JSON.parse(text) as RunnerReply;
-      resolve(reply.results.map((r): LiteRtResult => r.runs === undefined
-        ? { ok: false, error: r.error ?? 'unknown error' }
-        : { ok: true, runs: r.runs.map((outputs) => outputs.map((o) => ({ data: float32FromBase64(o.data), shape: o.shape }))) }));
+      if (code !== 0 || text === '') reject(new Error(`${basename(script)} exited with code ${code}: ${Buffer.concat(stderr).toString('utf8').slice(-2000)}`));
+      else resolve(text);
     });
     child.stdin.end(request);
   });
