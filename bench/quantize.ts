@@ -33,7 +33,6 @@ import type { Architecture, ImageSet } from '../ml';
 import { describeBackend, initTrainingBackend } from '../ml/backend';
 import { DEFAULT_PRUNING } from '../contracts/spec';
 import { pruneDuringFineTuning } from '../ml/prune';
-import { readTflite } from '../tflite';
 import type { SparseWeightsReport } from '../tflite/quantize/sparse-weights';
 import { loadInterpreter } from '../tflite/runtimes/tfjs-tflite-node';
 import { convertVariant } from '../tflite/variants';
@@ -122,23 +121,6 @@ const uptime = (): string => {
 };
 const log = (text: string): void => console.log(`[quantize] ${text}`);
 
-/**
- * The file with every float32 constant -0.0 rewritten as +0.0. Pruning multiplies weights
- * by a 0/1 mask, so a pruned negative weight is stored as -0.0 (0x80000000): two zero bit
- * patterns, at random, cost gzip about a bit per pruned weight. Bench-only what-if.
- */
-function withPositiveZeros(bytes: Uint8Array): Uint8Array {
-  const model = readTflite(bytes);
-  const out = bytes.slice();
-  const view = new DataView(out.buffer);
-  for (const t of model.tensors) {
-    const b = model.buffers[t.buffer];
-    if (t.typeName !== 'FLOAT32' || t.dataBytes === 0 || b?.offset === undefined) continue;
-    for (let i = b.offset; i + 4 <= b.offset + b.bytes; i += 4) if (view.getUint32(i, true) === 0x80000000) view.setUint32(i, 0, true);
-  }
-  return out;
-}
-
 function pythonPath(): string {
   if (process.env.LITESHIP_TF_PYTHON) return process.env.LITESHIP_TF_PYTHON;
   const out = execFileSync('bash', [path.join(PY_DIR, 'setup_venv.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
@@ -203,8 +185,6 @@ interface FileEntry extends BenchFile {
   convertMs?: ConvertTiming;
   ops?: string[];
   sparse?: SparseWeightsReport;
-  /** Pruned files: gzip bytes if every float32 -0.0 were written as +0.0 (see withPositiveZeros). */
-  gzipPositiveZeros?: number;
 }
 
 interface Check {
@@ -330,7 +310,6 @@ async function benchModel(arch: Architecture, data: { train: ImageSet; test: Ima
     report.files.push({ ...entry, ops: info.ops, convertMs: { medianMs: info.convertSeconds.median * 1000, minMs: info.convertSeconds.min * 1000, runsMs } });
   }
 
-  for (const f of report.files) if (f.row.startsWith('pruned-')) f.gzipPositiveZeros = gzipBytes(withPositiveZeros(new Uint8Array(readFileSync(f.path))));
 
   // 5. every file in every runtime
   const files = ROWS.flatMap((spec) => report.files.filter((f) => f.row === spec.key).sort((a, b) => a.converter.localeCompare(b.converter) * -1));
@@ -529,14 +508,13 @@ function printModel(report: ModelReport): string[] {
     out();
     out(`Pruning: fine-tuned ${settings.pruneEpochs} epoch(s) (${report.pruned.steps} steps, ${report.pruned.seconds.toFixed(0)} s) to ${report.pruned.kernels.map((k) => `${k.layer} ${(100 * k.sparsity).toFixed(1)}%`).join(', ')} zeros; tfjs accuracy ${pct(report.pruned.tfjsAccuracy)}%.`);
     out();
-    out('| file | bytes | gzip bytes | gzip vs unpruned liteship float32 | what-if: -0.0 stored as +0.0, gzip (ratio) | acc % (tf.lite.Interpreter) | drop pp vs unpruned float | sparse FC weights |');
-    out('|---|---|---|---|---|---|---|---|');
+    out('| file | bytes | gzip bytes | gzip vs unpruned liteship float32 | acc % (tf.lite.Interpreter) | drop pp vs unpruned float | sparse FC weights |');
+    out('|---|---|---|---|---|---|---|');
     const prunedFiles = unpruned ? [unpruned, ...report.files.filter((f) => f.row.startsWith('pruned-'))] : report.files.filter((f) => f.row.startsWith('pruned-'));
     for (const f of prunedFiles) {
       const r = report.results['tf-lite-interpreter'][f.id];
       const sparse = f.sparse ? `${f.sparse.encoded.map((e) => `${e.name} (${(100 * e.density).toFixed(0)}% dense)`).join(', ') || 'none'}${f.sparse.dense.length ? `; dense: ${f.sparse.dense.map((d) => `${d.name}: ${d.reason}`).join('; ')}` : ''}` : '-';
-      const whatIf = f.gzipPositiveZeros === undefined ? '-' : `${kb(f.gzipPositiveZeros)}${unpruned ? ` (${(f.gzipPositiveZeros / unpruned.gzipBytes).toFixed(3)})` : ''}`;
-      out(`| ${f.id.replace(`${report.arch}/`, '')} | ${kb(f.bytes)} | ${kb(f.gzipBytes)} | ${unpruned ? (f.gzipBytes / unpruned.gzipBytes).toFixed(3) : '-'} | ${whatIf} | ${r?.ok ? pct(r.accuracy) : 'refused'} | ${r?.ok ? pp(((report.tfjsAccuracy ?? NaN) - r.accuracy) * 100) : '-'} | ${sparse} |`);
+      out(`| ${f.id.replace(`${report.arch}/`, '')} | ${kb(f.bytes)} | ${kb(f.gzipBytes)} | ${unpruned ? (f.gzipBytes / unpruned.gzipBytes).toFixed(3) : '-'} | ${r?.ok ? pct(r.accuracy) : 'refused'} | ${r?.ok ? pp(((report.tfjsAccuracy ?? NaN) - r.accuracy) * 100) : '-'} | ${sparse} |`);
     }
   }
   out();
