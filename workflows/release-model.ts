@@ -6,6 +6,7 @@
 import {
   ActivityFailure,
   ApplicationFailure,
+  isCancellation,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
@@ -95,6 +96,7 @@ export async function releaseModel(input: ReleaseSpec): Promise<ReleaseResult> {
       );
       return { ok: true, pruned };
     } catch (err) {
+      if (isCancellation(err)) throw err; // a cancelled run stops here, it does not carry on without pruning
       return { ok: false, error: failureMessage(err) };
     }
   }
