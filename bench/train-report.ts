@@ -77,9 +77,11 @@ function renderSpeed(report: TrainBenchReport, out: string[]): void {
     }
     const label = `${mlp.backend} (${mlp.backendDescription})`;
     const rss = `${int(mlp.peakRssMb)} / ${int(cnn.peakRssMb)} MB`;
-    for (const [loop, key] of [['model.fit', 'fitSamplesPerSec'], ['fitFast', 'fastSamplesPerSec']] as const) {
+    // fitFast picks its step per model (ml/fast-fit.ts FitFastMethod): say which it took.
+    const fastLabel = `fitFast (${mlp.fastMethod === cnn.fastMethod ? mlp.fastMethod : `MLP: ${mlp.fastMethod}, CNN: ${cnn.fastMethod}`})`;
+    for (const [loop, key] of [['model.fit', 'fitSamplesPerSec'], [fastLabel, 'fastSamplesPerSec']] as const) {
       out.push(
-        `| ${label}, ${loop} | ${int(mlp[key])} | ${ratio(mlp[key], kerasRate(report, 'mlp'))} | ${int(cnn[key])} | ${ratio(cnn[key], kerasRate(report, 'cnn'))} | ${loop === 'model.fit' ? rss : 'same process'} |`,
+        `| ${label}, ${loop} | ${int(mlp[key])} | ${ratio(mlp[key], kerasRate(report, 'mlp'))} | ${int(cnn[key])} | ${ratio(cnn[key], kerasRate(report, 'cnn'))} | ${key === 'fitSamplesPerSec' ? rss : 'same process'} |`,
       );
     }
   }

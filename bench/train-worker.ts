@@ -30,6 +30,8 @@ export interface SpeedResult {
   samples: number;
   fitSamplesPerSec: number;
   fastSamplesPerSec: number;
+  /** How fitFast trained (ml/fast-fit.ts FitFastMethod), e.g. native-dense on tfjs-node for the MLP. */
+  fastMethod: string;
   peakRssMb: number;
 }
 
@@ -57,7 +59,13 @@ function data(kind: string, samples: number): { xs: tf.Tensor4D; ys: tf.Tensor2D
 
 const peakRssMb = (): number => process.resourceUsage().maxRSS / 1024;
 
-async function speed(model: tf.LayersModel, xs: tf.Tensor, ys: tf.Tensor, batchSize: number, epochs: number): Promise<{ fit: number; fast: number }> {
+async function speed(
+  model: tf.LayersModel,
+  xs: tf.Tensor,
+  ys: tf.Tensor,
+  batchSize: number,
+  epochs: number,
+): Promise<{ fit: number; fast: number; method: string }> {
   const count = xs.shape[0]!;
   const warm = Math.min(count, WARMUP_BATCHES * batchSize);
   const [wx, wy] = [xs.slice(0, warm), ys.slice(0, warm)];
@@ -71,7 +79,7 @@ async function speed(model: tf.LayersModel, xs: tf.Tensor, ys: tf.Tensor, batchS
   await fitFast(model, wx, wy, { batchSize, epochs: 1, seed: 1 });
   const fast = await fitFast(model, xs, ys, { batchSize, epochs, seed: 2 });
   tf.dispose([wx, wy]);
-  return { fit, fast: Math.max(...fast.epochs.map((e) => e.samplesPerSec)) };
+  return { fit, fast: Math.max(...fast.epochs.map((e) => e.samplesPerSec)), method: fast.method };
 }
 
 async function main(): Promise<void> {
@@ -112,9 +120,9 @@ async function main(): Promise<void> {
     });
     result = { mode: 'memory', backend: info.name, arch, samples, rssMbAfterEpoch, tensorsAfterEpoch, peakRssMb: peakRssMb() };
   } else {
-    const { fit, fast } = await speed(model, xs, ys, batchSize, epochs);
+    const { fit, fast, method } = await speed(model, xs, ys, batchSize, epochs);
     const description = info.native ? `TensorFlow ${info.native.tensorflowVersion}` : info.wasm ? `simd ${info.wasm.simd}, ${info.wasm.threads} thread(s)` : '';
-    result = { mode: 'speed', backend: info.name, backendDescription: description, arch, samples, fitSamplesPerSec: fit, fastSamplesPerSec: fast, peakRssMb: peakRssMb() };
+    result = { mode: 'speed', backend: info.name, backendDescription: description, arch, samples, fitSamplesPerSec: fit, fastSamplesPerSec: fast, fastMethod: method, peakRssMb: peakRssMb() };
   }
   process.stdout.write(`RESULT ${JSON.stringify(result)}\n`);
 }

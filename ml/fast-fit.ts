@@ -10,13 +10,24 @@
  *     never copied through JavaScript arrays;
  *   - every per-batch tensor is released in the batch's own scope, so memory is
  *     flat across epochs;
- *   - with an Adam optimizer, one Adam update over all weights at once (concatenated),
- *     instead of ~14 small ops per weight tensor: on tfjs-node, where each op costs
- *     tens of microseconds of dispatch, that is a third of the ops of a CNN step.
- *     The arithmetic is Adam's, element for element; its moments live in fitFast
- *     (model.optimizer's own state is not advanced), so a resumed run restarts them,
- *     as it does when a checkpoint holds only the weights. Pass `fusedAdam: false`
- *     to use model.optimizer as it is.
+ *   - with an Adam optimizer, fitFast runs Adam itself instead of ~14 small ops per
+ *     weight tensor: on tfjs-node one TensorFlow ResourceApplyAdam per weight
+ *     (ml/native-ops.ts NativeAdam), elsewhere one update over all weights
+ *     concatenated (FlatAdam below). The arithmetic is tf.train.adam's, element for
+ *     element; its moments live in fitFast (model.optimizer's own state is not
+ *     advanced), so a resumed run restarts them, as it does when a checkpoint holds
+ *     only the weights. Pass `fusedAdam: false` to use model.optimizer as it is.
+ *   - on tfjs-node, a stack of Dense layers (liteship's MLP) trains with the step of
+ *     ml/native-dense.ts: forward, softmax cross-entropy and gradients written out as
+ *     31 TensorFlow ops called directly, instead of 108 recorded on tfjs' gradient
+ *     tape (see that file; `nativeDense: false` turns it off). Its weights
+ *     live in TensorFlow variables and are written back into the model after every
+ *     epoch (before `onEpochEnd`) and when fitFast returns or throws.
+ * `FitFastResult.method` says which step ran:
+ *   'native-dense'      the dense-stack step (tfjs-node, Adam);
+ *   'tape+native-adam'  model.apply under tf.variableGrads, NativeAdam (tfjs-node);
+ *   'tape+flat-adam'    the same with FlatAdam (wasm, cpu);
+ *   'tape+optimizer'    the same with model.optimizer (not Adam, or fusedAdam: false).
  * It yields to the event loop every `yieldEveryMs`, so Temporal heartbeats and
  * cancellation keep flowing during long epochs.
  *
@@ -34,6 +45,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { seededPermutation } from './data/shuffle';
+import { DenseStackTrainer, planDenseStack } from './native-dense';
+import { NativeAdam, NativeOps } from './native-ops';
 
 export interface BatchLogs {
   /** Loss of this batch. */
@@ -75,11 +88,20 @@ export interface FitFastOptions {
   signal?: AbortSignal;
   /** One Adam update over all weights when the model's optimizer is Adam (default true). */
   fusedAdam?: boolean;
+  /**
+   * On tfjs-node, train a stack of Dense layers with the step of ml/native-dense.ts
+   * (default true; needs `fusedAdam`). False keeps the generic tape path.
+   */
+  nativeDense?: boolean;
 }
+
+/** How fitFast trained: see the module comment. */
+export type FitFastMethod = 'native-dense' | 'tape+native-adam' | 'tape+flat-adam' | 'tape+optimizer';
 
 export interface FitFastResult {
   /** One entry per epoch run, in order. */
   epochs: EpochLogs[];
+  method: FitFastMethod;
 }
 
 type LossFn = (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.Tensor;
@@ -98,16 +120,18 @@ const LOSSES: Record<string, { loss: LossFn; correct: (yTrue: tf.Tensor, yPred: 
 
 /** Trains `model` on (xs, ys) and returns per-epoch logs. See the module comment. */
 export async function fitFast(model: tf.LayersModel, xs: tf.Tensor, ys: tf.Tensor, opts: FitFastOptions): Promise<FitFastResult> {
-  const { optimizer, lossFns, wantsAccuracy } = checkModel(model);
+  const checked = checkModel(model);
   checkOptions(xs, ys, opts);
   const count = xs.shape[0]!;
   const { batchSize, epochs, seed } = opts;
   const progressEveryMs = opts.progressEveryMs ?? 1000;
   const yieldEveryMs = opts.yieldEveryMs ?? 50;
-  const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const batchesPerEpoch = Math.ceil(count / batchSize);
-  const adam = opts.fusedAdam !== false && optimizer instanceof tf.AdamOptimizer ? new FlatAdam(optimizer, variables) : undefined;
-  const result: FitFastResult = { epochs: [] };
+  const native = NativeOps.current();
+  const runner = createRunner(model, xs, ys, checked, opts, native);
+  // Running sums: one TensorFlow op each on tfjs-node (the tape path's accuracy count is int32: tf.add casts it).
+  const add = (a: tf.Tensor, b: tf.Tensor): tf.Tensor => (native && a.dtype === 'float32' && b.dtype === 'float32' ? native.add(a, b) : tf.add(a, b));
+  const result: FitFastResult = { epochs: [], method: runner.method };
   let lastYield = performance.now();
   let lastProgress = -Infinity;
 
@@ -116,7 +140,11 @@ export async function fitFast(model: tf.LayersModel, xs: tf.Tensor, ys: tf.Tenso
       result.epochs.push(await runEpoch(epoch));
     }
   } finally {
-    adam?.dispose();
+    try {
+      runner.syncModel();
+    } finally {
+      runner.dispose();
+    }
   }
   return result;
 
@@ -131,45 +159,33 @@ export async function fitFast(model: tf.LayersModel, xs: tf.Tensor, ys: tf.Tenso
         opts.signal?.throwIfAborted();
         const from = batch * batchSize;
         const size = Math.min(batchSize, count - from);
-        const { cost, correct } = tf.tidy(() => {
-          const index = tf.tensor1d(order.subarray(from, from + size), 'int32');
-          const xb = tf.gather(xs, index);
-          const yb = tf.gather(ys, index);
-          let batchCorrect: tf.Tensor | undefined;
-          const lossOf = (): tf.Scalar => {
-            const pred = model.apply(xb, { training: true }) as tf.Tensor;
-            if (wantsAccuracy) batchCorrect = tf.keep(lossFns.correct(yb, pred));
-            return tf.mean(lossFns.loss(yb, pred)) as tf.Scalar;
-          };
-          let batchCost: tf.Scalar | null;
-          if (adam) {
-            const { value, grads } = tf.variableGrads(lossOf, variables);
-            // A weight the loss does not reach gets a zero gradient.
-            adam.update(variables.map((v) => grads[v.name] ?? tf.zerosLike(v)));
-            batchCost = value;
-          } else {
-            batchCost = optimizer.minimize(lossOf, true, variables);
-          }
-          if (!batchCost) throw new Error('fitFast: the optimizer returned no loss');
-          return { cost: batchCost, correct: batchCorrect };
-        });
-        const nextLoss = tf.tidy(() => lossSum.add(cost.mul(size)));
+        const index = tf.tensor1d(order.subarray(from, from + size), 'int32');
+        let step: StepResult;
+        try {
+          step = runner.step(index, size);
+        } finally {
+          index.dispose();
+        }
+        const nextLoss = add(lossSum, step.lossSum);
         lossSum.dispose();
         lossSum = nextLoss;
-        if (correct) {
-          const nextCorrect = tf.tidy(() => correctSum.add(correct));
+        if (step.correct) {
+          const nextCorrect = add(correctSum, step.correct);
           correctSum.dispose();
           correctSum = nextCorrect;
-          correct.dispose();
+          step.correct.dispose();
         }
 
         const now = performance.now();
         const lastOfEpoch = batch === batchesPerEpoch - 1;
-        if (opts.onBatchEnd && (lastOfEpoch || now - lastProgress >= progressEveryMs)) {
-          lastProgress = now;
-          await opts.onBatchEnd(batch, { loss: (await cost.data())[0]!, samples: from + size });
+        try {
+          if (opts.onBatchEnd && (lastOfEpoch || now - lastProgress >= progressEveryMs)) {
+            lastProgress = now;
+            await opts.onBatchEnd(batch, { loss: (await step.lossSum.data())[0]! / size, samples: from + size });
+          }
+        } finally {
+          step.lossSum.dispose();
         }
-        cost.dispose();
         if (now - lastYield >= yieldEveryMs) {
           await new Promise<void>((resolve) => setImmediate(resolve));
           lastYield = performance.now();
@@ -179,17 +195,140 @@ export async function fitFast(model: tf.LayersModel, xs: tf.Tensor, ys: tf.Tenso
       const seconds = (performance.now() - start) / 1000;
       const logs: EpochLogs = {
         loss: loss[0]! / count,
-        ...(wantsAccuracy ? { acc: correct[0]! / count } : {}),
+        ...(checked.wantsAccuracy ? { acc: correct[0]! / count } : {}),
         samples: count,
         seconds,
         samplesPerSec: count / seconds,
       };
+      // A checkpoint saved in onEpochEnd must see this epoch's weights.
+      runner.syncModel();
       await opts.onEpochEnd?.(epoch, logs);
       return logs;
     } finally {
       lossSum.dispose();
       correctSum.dispose();
     }
+  }
+}
+
+interface StepResult {
+  /** Sum of the batch's per-sample losses. */
+  lossSum: tf.Tensor;
+  /** Correctly classified samples of the batch (when accuracy is wanted). */
+  correct?: tf.Tensor;
+}
+
+/** One way of training a batch. The caller disposes the tensors `step` returns. */
+interface StepRunner {
+  method: FitFastMethod;
+  step(index: tf.Tensor1D, size: number): StepResult;
+  /** Makes the model's variables hold the trained weights (a no-op when they always do). */
+  syncModel(): void;
+  dispose(): void;
+}
+
+function createRunner(
+  model: tf.LayersModel,
+  xs: tf.Tensor,
+  ys: tf.Tensor,
+  checked: ReturnType<typeof checkModel>,
+  opts: FitFastOptions,
+  native: NativeOps | undefined,
+): StepRunner {
+  const { optimizer, lossName, wantsAccuracy } = checked;
+  const adam = opts.fusedAdam !== false && optimizer instanceof tf.AdamOptimizer ? optimizer : undefined;
+  if (native && adam && opts.nativeDense !== false) {
+    const plan = planDenseStack(model, xs);
+    if (typeof plan !== 'string') {
+      const trainer = new DenseStackTrainer(native, plan, adam, xs, ys, lossName === 'sparseCategoricalCrossentropy', wantsAccuracy);
+      return {
+        method: 'native-dense',
+        step: (index, size) => trainer.step(index, size),
+        syncModel: () => trainer.syncModel(),
+        dispose: () => trainer.dispose(),
+      };
+    }
+  }
+  return new TapeStep(model, xs, ys, checked, adam, native);
+}
+
+/**
+ * The generic step: the model's forward pass under tf.variableGrads, tfjs' loss,
+ * then one of three updates: NativeAdam on tfjs-node, FlatAdam elsewhere, or
+ * model.optimizer itself (no Adam, or `fusedAdam: false`).
+ */
+class TapeStep implements StepRunner {
+  readonly method: FitFastMethod;
+  private readonly variables: tf.Variable[];
+  private readonly flatAdam?: FlatAdam;
+  private readonly nativeAdam?: NativeAdam;
+
+  constructor(
+    private readonly model: tf.LayersModel,
+    private readonly xs: tf.Tensor,
+    private readonly ys: tf.Tensor,
+    private readonly checked: ReturnType<typeof checkModel>,
+    adam: tf.AdamOptimizer | undefined,
+    native: NativeOps | undefined,
+  ) {
+    this.variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
+    if (adam && native) this.nativeAdam = new NativeAdam(native, adam, this.variables);
+    else if (adam) this.flatAdam = new FlatAdam(adam, this.variables);
+    this.method = this.nativeAdam ? 'tape+native-adam' : this.flatAdam ? 'tape+flat-adam' : 'tape+optimizer';
+  }
+
+  step(index: tf.Tensor1D, size: number): StepResult {
+    const { model, variables, checked } = this;
+    const { lossFns, wantsAccuracy, optimizer } = checked;
+    // NativeAdam holds the weights: the model's variables take its current values.
+    if (this.nativeAdam) this.syncModel();
+    let grads: tf.Tensor[] | undefined;
+    const result = tf.tidy(() => {
+      const xb = tf.gather(this.xs, index);
+      const yb = tf.gather(this.ys, index);
+      let batchCorrect: tf.Tensor | undefined;
+      const lossOf = (): tf.Scalar => {
+        const pred = model.apply(xb, { training: true }) as tf.Tensor;
+        if (wantsAccuracy) batchCorrect = tf.keep(lossFns.correct(yb, pred));
+        return tf.mean(lossFns.loss(yb, pred)) as tf.Scalar;
+      };
+      let cost: tf.Scalar | null;
+      if (this.flatAdam || this.nativeAdam) {
+        const { value, grads: byName } = tf.variableGrads(lossOf, variables);
+        // A weight the loss does not reach gets a zero gradient.
+        const ordered = variables.map((v) => byName[v.name] ?? tf.zerosLike(v));
+        if (this.flatAdam) this.flatAdam.update(ordered);
+        else grads = ordered.map((g) => tf.keep(g));
+        cost = value;
+      } else {
+        cost = optimizer.minimize(lossOf, true, variables);
+      }
+      if (!cost) throw new Error('fitFast: the optimizer returned no loss');
+      return { lossSum: tf.mul(cost, size), ...(batchCorrect ? { correct: batchCorrect } : {}) };
+    });
+    if (grads) {
+      try {
+        this.nativeAdam!.apply(grads);
+      } catch (err) {
+        tf.dispose([result.lossSum, result.correct ?? []]);
+        throw err;
+      } finally {
+        tf.dispose(grads);
+      }
+    }
+    return result;
+  }
+
+  syncModel(): void {
+    if (!this.nativeAdam) return;
+    const values = this.nativeAdam.read();
+    this.variables.forEach((v, i) => v.assign(values[i]!));
+    tf.dispose(values);
+  }
+
+  dispose(): void {
+    this.flatAdam?.dispose();
+    this.nativeAdam?.dispose();
   }
 }
 
@@ -256,6 +395,7 @@ class FlatAdam {
 
 function checkModel(model: tf.LayersModel): {
   optimizer: tf.Optimizer;
+  lossName: string;
   lossFns: (typeof LOSSES)[string];
   wantsAccuracy: boolean;
 } {
@@ -272,7 +412,7 @@ function checkModel(model: tf.LayersModel): {
   const metrics = (model as unknown as { metrics?: unknown }).metrics;
   const names = Array.isArray(metrics) ? metrics : [];
   const wantsAccuracy = names.some((m) => m === 'accuracy' || m === 'acc');
-  return { optimizer, lossFns, wantsAccuracy };
+  return { optimizer, lossName: loss as string, lossFns, wantsAccuracy };
 }
 
 function checkOptions(xs: tf.Tensor, ys: tf.Tensor, opts: FitFastOptions): void {

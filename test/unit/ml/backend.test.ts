@@ -1,8 +1,10 @@
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import {
   BackendUnavailableError,
+  SINGLE_INTRA_OP_THREAD_MAX_CPUS,
   backendDetails,
   describeBackend,
   initTrainingBackend,
@@ -10,6 +12,9 @@ import {
 } from '../../../ml/backend';
 
 jest.setTimeout(60_000);
+
+// Before any test loads tfjs-node (initTrainingBackend may set it).
+const intraOpThreadsBefore = process.env.TF_NUM_INTRAOP_THREADS;
 
 describe('resolveBackendPreference', () => {
   test('no argument and no LITESHIP_BACKEND means auto', () => {
@@ -83,7 +88,15 @@ describe('initTrainingBackend', () => {
       const info = await initTrainingBackend('tensorflow');
       expect(tf.getBackend()).toBe('tensorflow');
       expect(info.native?.tensorflowVersion).toMatch(/^\d+\.\d+\.\d+/);
-      expect(describeBackend(info)).toBe(`tensorflow (tfjs ${tf.version.tfjs}, TensorFlow ${info.native!.tensorflowVersion})`);
+      // On 2 CPUs or fewer liteship runs TensorFlow's intra-op work on one thread unless told otherwise.
+      if (intraOpThreadsBefore === undefined && os.availableParallelism() <= SINGLE_INTRA_OP_THREAD_MAX_CPUS) {
+        expect(info.native?.intraOpThreads).toBe(1);
+        expect(process.env.TF_NUM_INTRAOP_THREADS).toBe('1');
+      }
+      const threads = info.native!.intraOpThreads;
+      const threadNote = threads ? `, ${threads} intra-op thread${threads === 1 ? '' : 's'}` : '';
+      expect(describeBackend(info)).toBe(`tensorflow (tfjs ${tf.version.tfjs}, TensorFlow ${info.native!.tensorflowVersion}${threadNote})`);
+      expect(backendDetails(info)).toEqual({ tensorflowVersion: info.native!.tensorflowVersion, ...(threads ? { intraOpThreads: threads } : {}) });
       // auto prefers it, and loading twice is harmless.
       expect((await initTrainingBackend('auto')).name).toBe('tensorflow');
       // liteship's two-op Step keeps tfjs semantics (NaN stays NaN; alpha still honoured).

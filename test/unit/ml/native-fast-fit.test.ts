@@ -1,0 +1,179 @@
+// fitFast on tfjs-node: the hand-written dense-stack step (ml/native-dense.ts)
+// and the tape step with TensorFlow's ResourceApplyAdam (ml/native-ops.ts) train
+// to the weights model.fit reaches, fall back where they do not apply, keep the
+// model's variables current, and leak nothing. Skipped when the native addon is
+// not built (`bash scripts/setup-tfjs-node.sh`).
+import * as fs from 'fs';
+import * as path from 'path';
+import * as tf from '@tensorflow/tfjs';
+import { initTrainingBackend } from '../../../ml/backend';
+import { fitFast } from '../../../ml/fast-fit';
+import { planDenseStack } from '../../../ml/native-dense';
+
+jest.setTimeout(120_000);
+
+const addonBuilt = (() => {
+  const libDir = path.join(path.dirname(require.resolve('@tensorflow/tfjs-node/package.json')), 'lib');
+  return fs.existsSync(libDir) && fs.readdirSync(libDir).some((d) => fs.existsSync(path.join(libDir, d, 'tfjs_binding.node')));
+})();
+const describeNative = addonBuilt ? describe : describe.skip;
+
+interface MlpOptions {
+  loss?: string;
+  flatten?: boolean;
+  hidden?: 'relu' | 'linear';
+  useBias?: boolean;
+  extra?: tf.layers.Layer;
+}
+
+/** Flatten, Dense 16, [Dense 8,] Dense 3 softmax, with fixed initial weights, compiled like liteship's models. */
+function mlp({ loss = 'categoricalCrossentropy', flatten = true, hidden = 'relu', useBias = true, extra }: MlpOptions = {}): tf.Sequential {
+  const init = (seed: number): ReturnType<typeof tf.initializers.glorotUniform> => tf.initializers.glorotUniform({ seed });
+  const layers: tf.layers.Layer[] = [
+    ...(flatten ? [tf.layers.flatten({ inputShape: [8, 8, 1] })] : []),
+    tf.layers.dense({ ...(flatten ? {} : { inputShape: [64] }), units: 16, activation: 'relu', useBias, kernelInitializer: init(1) }),
+    tf.layers.dense({ units: 8, activation: hidden, kernelInitializer: init(2) }),
+    ...(extra ? [extra] : []),
+    tf.layers.dense({ units: 3, activation: 'softmax', kernelInitializer: init(3) }),
+  ];
+  const model = tf.sequential({ layers });
+  model.compile({ optimizer: tf.train.adam(0.01), loss, metrics: ['accuracy'] });
+  return model;
+}
+
+function smallCnn(): tf.Sequential {
+  const model = tf.sequential({
+    layers: [
+      tf.layers.conv2d({ inputShape: [8, 8, 1], filters: 4, kernelSize: 3, activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) }),
+      tf.layers.maxPooling2d({ poolSize: 2 }),
+      tf.layers.flatten(),
+      tf.layers.dense({ units: 3, activation: 'softmax', kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }) }),
+    ],
+  });
+  model.compile({ optimizer: tf.train.adam(0.01), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
+  return model;
+}
+
+/** 3 classes told apart by which third of the image is bright. */
+function data(count: number): { xs: tf.Tensor4D; ys: tf.Tensor2D; labels: tf.Tensor1D } {
+  return tf.tidy(() => {
+    const labels = tf.tensor1d(Array.from({ length: count }, (_, i) => i % 3), 'int32');
+    const noise = tf.randomUniform([count, 8, 8, 1], 0, 0.3, 'float32', 7);
+    const column = tf.range(0, 8).div(8 / 3).floor().reshape([1, 1, 8, 1]);
+    const bright = tf.equal(column, labels.reshape([count, 1, 1, 1]).cast('float32')).cast('float32');
+    return { xs: noise.add(bright) as tf.Tensor4D, ys: tf.oneHot(labels, 3) as tf.Tensor2D, labels };
+  });
+}
+
+function weightsOf(model: tf.LayersModel): Float32Array[] {
+  return model.getWeights().map((w) => w.dataSync() as Float32Array);
+}
+
+function maxDifference(a: Float32Array[], b: Float32Array[]): number {
+  let worst = 0;
+  a.forEach((w, i) => w.forEach((v, j) => (worst = Math.max(worst, Math.abs(v - b[i]![j]!)))));
+  return worst;
+}
+
+describeNative('fitFast on tfjs-node', () => {
+  beforeAll(async () => {
+    await initTrainingBackend('tensorflow');
+  });
+
+  test('the dense-stack step trains an MLP to the weights and logs of model.fit', async () => {
+    const { xs, ys, labels } = data(96);
+    const reference = mlp();
+    const history = await reference.fit(xs, ys, { epochs: 2, batchSize: 16, shuffle: false, verbose: 0 });
+    const model = mlp();
+    const result = await fitFast(model, xs, ys, { epochs: 2, batchSize: 16, seed: 1, shuffle: false });
+    expect(result.method).toBe('native-dense');
+    expect(maxDifference(weightsOf(reference), weightsOf(mlp()))).toBeGreaterThan(1e-2);
+    expect(maxDifference(weightsOf(model), weightsOf(reference))).toBeLessThan(1e-5);
+    result.epochs.forEach((e, i) => {
+      expect(e.loss).toBeCloseTo(history.history.loss![i] as number, 4);
+      expect(e.acc).toBeCloseTo(history.history.acc![i] as number, 6);
+    });
+    tf.dispose([xs, ys, labels]);
+  });
+
+  test('sparse labels, 2-D inputs without Flatten, no bias, linear hidden layers and a partial last batch', async () => {
+    const { xs, ys, labels } = data(90);
+    const floatLabels = labels.cast('float32'); // model.fit wants float class indices
+    const cases: Array<[MlpOptions, tf.Tensor, tf.Tensor]> = [
+      [{ loss: 'sparseCategoricalCrossentropy' }, xs, floatLabels],
+      [{ flatten: false }, xs.reshape([90, 64]), ys],
+      [{ useBias: false, hidden: 'linear' }, xs, ys],
+    ];
+    for (const [options, x, y] of cases) {
+      const reference = mlp(options);
+      await reference.fit(x, y, { epochs: 2, batchSize: 16, shuffle: false, verbose: 0 });
+      const model = mlp(options);
+      const result = await fitFast(model, x, y, { epochs: 2, batchSize: 16, seed: 1, shuffle: false });
+      expect(result.method).toBe('native-dense');
+      expect(maxDifference(weightsOf(model), weightsOf(reference))).toBeLessThan(1e-5);
+    }
+    tf.dispose([xs, ys, labels, floatLabels, cases[1]![1]]);
+  });
+
+  test('the tape step with TensorFlow Adam trains other models like model.fit', async () => {
+    const { xs, ys, labels } = data(96);
+    const reference = smallCnn();
+    await reference.fit(xs, ys, { epochs: 2, batchSize: 16, shuffle: false, verbose: 0 });
+    const model = smallCnn();
+    const result = await fitFast(model, xs, ys, { epochs: 2, batchSize: 16, seed: 1, shuffle: false });
+    expect(result.method).toBe('tape+native-adam');
+    expect(maxDifference(weightsOf(model), weightsOf(reference))).toBeLessThan(1e-5);
+    const plain = smallCnn();
+    expect((await fitFast(plain, xs, ys, { epochs: 2, batchSize: 16, seed: 1, shuffle: false, fusedAdam: false })).method).toBe('tape+optimizer');
+    expect(maxDifference(weightsOf(plain), weightsOf(reference))).toBeLessThan(1e-5);
+    tf.dispose([xs, ys, labels]);
+  });
+
+  test('planDenseStack accepts only what its step computes', () => {
+    const { xs, ys, labels } = data(4);
+    expect(typeof planDenseStack(mlp(), xs)).toBe('object');
+    expect(planDenseStack(smallCnn(), xs)).toMatch(/is a Conv2D/);
+    expect(planDenseStack(mlp({ extra: tf.layers.dropout({ rate: 0.5 }) }), xs)).toMatch(/is a Dropout/);
+    const regularized = tf.sequential({
+      layers: [tf.layers.dense({ inputShape: [64], units: 3, activation: 'softmax', kernelRegularizer: tf.regularizers.l2() })],
+    });
+    expect(planDenseStack(regularized, xs.reshape([4, 64]))).toMatch(/regularizer/);
+    const sigmoid = tf.sequential({ layers: [tf.layers.dense({ inputShape: [64], units: 3, activation: 'sigmoid' })] });
+    expect(planDenseStack(sigmoid, xs.reshape([4, 64]))).toMatch(/activation sigmoid/);
+    expect(planDenseStack(mlp({ flatten: false }), xs)).toMatch(/rank 4 without a leading Flatten/);
+    const frozen = mlp();
+    frozen.layers[1]!.trainable = false;
+    expect(planDenseStack(frozen, xs)).toMatch(/non-trainable/);
+    tf.dispose([xs, ys, labels]);
+  });
+
+  test('the model holds the trained weights in onEpochEnd and after an abort; nothing leaks', async () => {
+    const { xs, ys, labels } = data(96);
+    const model = mlp();
+    await fitFast(model, xs, ys, { epochs: 1, batchSize: 16, seed: 1 }); // first call creates the backend's constants
+    const tensors = tf.memory().numTensors;
+
+    const seenInEpochEnd: Float32Array[][] = [];
+    await fitFast(model, xs, ys, { epochs: 2, batchSize: 16, seed: 2, onEpochEnd: () => void seenInEpochEnd.push(weightsOf(model)) });
+    expect(maxDifference(seenInEpochEnd[1]!, weightsOf(model))).toBe(0);
+    expect(maxDifference(seenInEpochEnd[0]!, seenInEpochEnd[1]!)).toBeGreaterThan(0);
+    expect(tf.memory().numTensors).toBe(tensors);
+
+    const before = weightsOf(model);
+    const controller = new AbortController();
+    const run = fitFast(model, xs, ys, {
+      epochs: 2,
+      batchSize: 16,
+      seed: 3,
+      progressEveryMs: 0,
+      signal: controller.signal,
+      onBatchEnd: (batch) => {
+        if (batch === 2) controller.abort(new Error('stop'));
+      },
+    });
+    await expect(run).rejects.toThrow('stop');
+    expect(maxDifference(weightsOf(model), before)).toBeGreaterThan(0); // three batches trained, and written back
+    expect(tf.memory().numTensors).toBe(tensors);
+    tf.dispose([xs, ys, labels]);
+  });
+});
