@@ -30,8 +30,8 @@ export interface ConvertInput {
   seed: number;
 }
 
-/** Calibration samples: normalized exactly as training and evaluation see them, batch 1 each. */
-function calibrationSamples(train: ImageSet, count: number, seed: number): Float32Array[][] {
+/** Calibration samples: normalized exactly as training and evaluation see them, batch 1 each (the benches use the same). */
+export function calibrationSamples(train: ImageSet, count: number, seed: number): Float32Array[][] {
   const size = imageSize(train.imageShape);
   return pickSampleIndices(train.count, count, seed).map((i) => [normalizePixels(train.images, new Float32Array(size), i * size, size)]);
 }

@@ -36,7 +36,8 @@ import { pruneDuringFineTuning } from '../ml/prune';
 import type { SparseWeightsReport } from '../tflite/quantize/sparse-weights';
 import { loadInterpreter } from '../tflite/runtimes/tfjs-tflite-node';
 import { convertVariant } from '../tflite/variants';
-import { calibrationSamples, writeFixture } from './python/fixture';
+import { writeFixture } from './python/fixture';
+import { calibrationSamples } from '../activities/convert';
 import { describeIo, measureLiteRt, measureTfLite, measureTfliteNode, RUNTIME_LABEL, RUNTIMES } from './quantize-runtimes';
 import type { BenchFile, LatencySettings, RuntimeName, RuntimeResult } from './quantize-runtimes';
 

@@ -1,6 +1,6 @@
 /** Human-readable endings of a run: the release summary, or the chain of reasons it failed. */
 import type { WorkflowFailedError } from '@temporalio/client';
-import type { PrunedModelRef, ReleaseResult } from '../contracts';
+import { isPrunedVariant, type PrunedModelRef, type ReleaseResult } from '../contracts';
 import { formatDuration } from './progress-view';
 
 const pct = (x: number) => `${(x * 100).toFixed(2)}%`;
@@ -19,7 +19,7 @@ export function formatSummary(r: ReleaseResult, url?: string): string {
     ...(r.pruning ? [`  pruning      ${pruningLine(r.pruning)}`] : []),
     ``,
     `model.tflite (${r.chosenVariant}):`,
-    `  accuracy     tfjs ${pct(b.tfjsAccuracy)}${r.pruning && b.tfjsAccuracy !== r.evaluation.accuracy ? ' (pruned model)' : ''}   TFLite ${pct(b.tflite.accuracy)}   (gap ${b.accuracyGapPoints.toFixed(2)} points, ${b.tflite.count} test images)`,
+    `  accuracy     tfjs ${pct(b.tfjsAccuracy)}${isPrunedVariant(r.chosenVariant) ? ' (pruned model)' : ''}   TFLite ${pct(b.tflite.accuracy)}   (gap ${b.accuracyGapPoints.toFixed(2)} points, ${b.tflite.count} test images)`,
     `  model.tflite ${formatBytes(b.fileBytes)}`,
     `  latency      p50 ${b.latency.p50Ms.toFixed(3)} ms   p90 ${b.latency.p90Ms.toFixed(3)} ms   p99 ${b.latency.p99Ms.toFixed(3)} ms` +
       `   (${b.latency.runs} runs, batch 1, ${b.runtime.threads} thread, ${b.runtime.name} / TFLite ${b.runtime.tfliteVersion})`,

@@ -306,16 +306,7 @@ class TapeStep implements StepRunner {
       if (!cost) throw new Error('fitFast: the optimizer returned no loss');
       return { lossSum: tf.mul(cost, size), ...(batchCorrect ? { correct: batchCorrect } : {}) };
     });
-    if (grads) {
-      try {
-        this.nativeAdam!.apply(grads);
-      } catch (err) {
-        tf.dispose([result.lossSum, result.correct ?? []]);
-        throw err;
-      } finally {
-        tf.dispose(grads);
-      }
-    }
+    if (grads) this.nativeAdam!.applyAndFree(grads, [result.lossSum, ...(result.correct ? [result.correct] : [])]);
     return result;
   }
 

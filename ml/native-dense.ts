@@ -179,14 +179,7 @@ export class DenseStackTrainer {
       tf.dispose(weights);
     }
     const [grads, result] = computed;
-    try {
-      this.adam.apply(grads);
-    } catch (err) {
-      tf.dispose([result.lossSum, result.correct ?? []]);
-      throw err;
-    } finally {
-      tf.dispose(grads);
-    }
+    this.adam.applyAndFree(grads, [result.lossSum, ...(result.correct ? [result.correct] : [])]);
     return result;
   }
 

@@ -313,6 +313,18 @@ export class NativeAdam {
     }
   }
 
+  /** apply(), then frees `grads`; if the update throws, `alsoFree` (the step's results) is freed too. */
+  applyAndFree(grads: tf.Tensor[], alsoFree: tf.Tensor[]): void {
+    try {
+      this.apply(grads);
+    } catch (err) {
+      tf.dispose(alsoFree);
+      throw err;
+    } finally {
+      tf.dispose(grads);
+    }
+  }
+
   dispose(): void {
     for (const handle of [...this.vars, ...this.ms, ...this.vs]) this.ops.destroyVariable(handle);
     this.vars.length = this.ms.length = this.vs.length = 0;

@@ -42,15 +42,6 @@ export function pickImages(set: ImageSet, indices: readonly number[]): Float32Ar
   return out;
 }
 
-/**
- * The calibration samples liteship's full int8 uses: `count` training images chosen with
- * pickSampleIndices(seed), one Float32Array per sample (batch 1, single input).
- */
-export function calibrationSamples(train: ImageSet, count: number, seed: number): Float32Array[][] {
-  const size = imageSize(train.imageShape);
-  const all = pickImages(train, pickSampleIndices(train.count, count, seed));
-  return Array.from({ length: all.length / size }, (_, k) => [all.subarray(k * size, (k + 1) * size)]);
-}
 
 export interface FixtureResult {
   calibrationSamples: number;

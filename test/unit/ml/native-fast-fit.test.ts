@@ -7,6 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import { initTrainingBackend } from '../../../ml/backend';
+import { brightThirds, maxDifference, smallCnn, weightsOf } from './fit-fixtures';
 import { fitFast } from '../../../ml/fast-fit';
 import { planDenseStack } from '../../../ml/native-dense';
 
@@ -41,47 +42,13 @@ function mlp({ loss = 'categoricalCrossentropy', flatten = true, hidden = 'relu'
   return model;
 }
 
-function smallCnn(): tf.Sequential {
-  const model = tf.sequential({
-    layers: [
-      tf.layers.conv2d({ inputShape: [8, 8, 1], filters: 4, kernelSize: 3, activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) }),
-      tf.layers.maxPooling2d({ poolSize: 2 }),
-      tf.layers.flatten(),
-      tf.layers.dense({ units: 3, activation: 'softmax', kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }) }),
-    ],
-  });
-  model.compile({ optimizer: tf.train.adam(0.01), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
-  return model;
-}
-
-/** 3 classes told apart by which third of the image is bright. */
-function data(count: number): { xs: tf.Tensor4D; ys: tf.Tensor2D; labels: tf.Tensor1D } {
-  return tf.tidy(() => {
-    const labels = tf.tensor1d(Array.from({ length: count }, (_, i) => i % 3), 'int32');
-    const noise = tf.randomUniform([count, 8, 8, 1], 0, 0.3, 'float32', 7);
-    const column = tf.range(0, 8).div(8 / 3).floor().reshape([1, 1, 8, 1]);
-    const bright = tf.equal(column, labels.reshape([count, 1, 1, 1]).cast('float32')).cast('float32');
-    return { xs: noise.add(bright) as tf.Tensor4D, ys: tf.oneHot(labels, 3) as tf.Tensor2D, labels };
-  });
-}
-
-function weightsOf(model: tf.LayersModel): Float32Array[] {
-  return model.getWeights().map((w) => w.dataSync() as Float32Array);
-}
-
-function maxDifference(a: Float32Array[], b: Float32Array[]): number {
-  let worst = 0;
-  a.forEach((w, i) => w.forEach((v, j) => (worst = Math.max(worst, Math.abs(v - b[i]![j]!)))));
-  return worst;
-}
-
 describeNative('fitFast on tfjs-node', () => {
   beforeAll(async () => {
     await initTrainingBackend('tensorflow');
   });
 
   test('the dense-stack step trains an MLP to the weights and logs of model.fit', async () => {
-    const { xs, ys, labels } = data(96);
+    const { xs, ys, labels } = brightThirds(96);
     const reference = mlp();
     const history = await reference.fit(xs, ys, { epochs: 2, batchSize: 16, shuffle: false, verbose: 0 });
     const model = mlp();
@@ -97,7 +64,7 @@ describeNative('fitFast on tfjs-node', () => {
   });
 
   test('sparse labels, 2-D inputs without Flatten, no bias, linear hidden layers and a partial last batch', async () => {
-    const { xs, ys, labels } = data(90);
+    const { xs, ys, labels } = brightThirds(90);
     const floatLabels = labels.cast('float32'); // model.fit wants float class indices
     const cases: Array<[MlpOptions, tf.Tensor, tf.Tensor]> = [
       [{ loss: 'sparseCategoricalCrossentropy' }, xs, floatLabels],
@@ -116,7 +83,7 @@ describeNative('fitFast on tfjs-node', () => {
   });
 
   test('the tape step with TensorFlow Adam trains other models like model.fit', async () => {
-    const { xs, ys, labels } = data(96);
+    const { xs, ys, labels } = brightThirds(96);
     const reference = smallCnn();
     await reference.fit(xs, ys, { epochs: 2, batchSize: 16, shuffle: false, verbose: 0 });
     const model = smallCnn();
@@ -130,7 +97,7 @@ describeNative('fitFast on tfjs-node', () => {
   });
 
   test('planDenseStack accepts only what its step computes', () => {
-    const { xs, ys, labels } = data(4);
+    const { xs, ys, labels } = brightThirds(4);
     expect(typeof planDenseStack(mlp(), xs)).toBe('object');
     expect(planDenseStack(smallCnn(), xs)).toMatch(/is a Conv2D/);
     expect(planDenseStack(mlp({ extra: tf.layers.dropout({ rate: 0.5 }) }), xs)).toMatch(/is a Dropout/);
@@ -148,7 +115,7 @@ describeNative('fitFast on tfjs-node', () => {
   });
 
   test('the model holds the trained weights in onEpochEnd and after an abort; nothing leaks', async () => {
-    const { xs, ys, labels } = data(96);
+    const { xs, ys, labels } = brightThirds(96);
     const model = mlp();
     await fitFast(model, xs, ys, { epochs: 1, batchSize: 16, seed: 1 }); // first call creates the backend's constants
     const tensors = tf.memory().numTensors;

@@ -2,6 +2,7 @@
 // epochs, throttled progress, event-loop yields, cancellation and clear errors.
 import * as tf from '@tensorflow/tfjs';
 import { initTrainingBackend } from '../../../ml/backend';
+import { brightThirds, maxDifference, smallCnn, weightsOf } from './fit-fixtures';
 import { fitFast, shuffledOrder } from '../../../ml/fast-fit';
 
 jest.setTimeout(120_000);
@@ -10,43 +11,8 @@ beforeAll(async () => {
   await initTrainingBackend('wasm');
 });
 
-/** A small CNN (conv, pool, dense) with fixed initial weights, compiled like liteship's models. */
-function smallCnn(loss = 'categoricalCrossentropy'): tf.Sequential {
-  const model = tf.sequential({
-    layers: [
-      tf.layers.conv2d({ inputShape: [8, 8, 1], filters: 4, kernelSize: 3, activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) }),
-      tf.layers.maxPooling2d({ poolSize: 2 }),
-      tf.layers.flatten(),
-      tf.layers.dense({ units: 3, activation: 'softmax', kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }) }),
-    ],
-  });
-  model.compile({ optimizer: tf.train.adam(0.01), loss, metrics: ['accuracy'] });
-  return model;
-}
-
-/** 3 classes told apart by which third of the image is bright: learnable in a few epochs. */
-function data(count: number): { xs: tf.Tensor4D; ys: tf.Tensor2D; labels: tf.Tensor1D } {
-  return tf.tidy(() => {
-    const labels = tf.tensor1d(Array.from({ length: count }, (_, i) => i % 3), 'int32');
-    const noise = tf.randomUniform([count, 8, 8, 1], 0, 0.3, 'float32', 7);
-    const column = tf.range(0, 8).div(8 / 3).floor().reshape([1, 1, 8, 1]);
-    const bright = tf.equal(column, labels.reshape([count, 1, 1, 1]).cast('float32')).cast('float32');
-    return { xs: noise.add(bright) as tf.Tensor4D, ys: tf.oneHot(labels, 3) as tf.Tensor2D, labels };
-  });
-}
-
-function weightsOf(model: tf.LayersModel): Float32Array[] {
-  return model.getWeights().map((w) => w.dataSync() as Float32Array);
-}
-
-function maxDifference(a: Float32Array[], b: Float32Array[]): number {
-  let worst = 0;
-  a.forEach((w, i) => w.forEach((v, j) => (worst = Math.max(worst, Math.abs(v - b[i]![j]!)))));
-  return worst;
-}
-
 test('trains to the same weights as model.fit (same batches, fused Adam and the model optimizer)', async () => {
-  const { xs, ys, labels } = data(96);
+  const { xs, ys, labels } = brightThirds(96);
   const reference = smallCnn();
   await reference.fit(xs, ys, { epochs: 2, batchSize: 16, shuffle: false, verbose: 0 });
   const fused = smallCnn();
@@ -62,7 +28,7 @@ test('trains to the same weights as model.fit (same batches, fused Adam and the 
 });
 
 test('learns, reports epoch loss and accuracy, and keeps memory flat across epochs', async () => {
-  const { xs, ys, labels } = data(120);
+  const { xs, ys, labels } = brightThirds(120);
   const model = smallCnn();
   const tensorsAfterEpoch: number[] = [];
   const bytesAfterEpoch: number[] = [];
@@ -88,7 +54,7 @@ test('learns, reports epoch loss and accuracy, and keeps memory flat across epoc
 });
 
 test('sparse labels train like one-hot labels', async () => {
-  const { xs, ys, labels } = data(48);
+  const { xs, ys, labels } = brightThirds(48);
   const oneHot = smallCnn();
   const sparse = smallCnn('sparseCategoricalCrossentropy');
   const a = await fitFast(oneHot, xs, ys, { epochs: 1, batchSize: 16, seed: 5 });
@@ -99,7 +65,7 @@ test('sparse labels train like one-hot labels', async () => {
 });
 
 test('onBatchEnd is throttled: every batch at 0 ms, only the last batch of each epoch at Infinity', async () => {
-  const { xs, ys, labels } = data(64);
+  const { xs, ys, labels } = brightThirds(64);
   const every: number[] = [];
   await fitFast(smallCnn(), xs, ys, { epochs: 1, batchSize: 16, seed: 1, progressEveryMs: 0, onBatchEnd: (b) => void every.push(b) });
   const throttled: Array<[number, number]> = [];
@@ -117,7 +83,7 @@ test('onBatchEnd is throttled: every batch at 0 ms, only the last batch of each 
 });
 
 test('yields to the event loop between batches and stops when its signal aborts', async () => {
-  const { xs, ys, labels } = data(64);
+  const { xs, ys, labels } = brightThirds(64);
   let timerFired = false;
   setTimeout(() => (timerFired = true), 0);
   const controller = new AbortController();
@@ -143,7 +109,7 @@ test('yields to the event loop between batches and stops when its signal aborts'
 });
 
 test('rejects what it cannot train, saying what to do', async () => {
-  const { xs, ys, labels } = data(8);
+  const { xs, ys, labels } = brightThirds(8);
   const uncompiled = tf.sequential({ layers: [tf.layers.flatten({ inputShape: [8, 8, 1] }), tf.layers.dense({ units: 3 })] });
   await expect(fitFast(uncompiled, xs, ys, { epochs: 1, batchSize: 4, seed: 1 })).rejects.toThrow('call model.compile');
   const mse = smallCnn('meanSquaredError');
