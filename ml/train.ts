@@ -106,12 +106,13 @@ export async function trainModel(model: tf.LayersModel, train: ImageSet, opts: T
           );
         }
         const epoch: EpochResult = { epoch: e.epoch, loss: e.loss, accuracy: e.accuracy ?? NaN, durationMs: 0 };
+        const validationStarted = performance.now();
         if (opts.validation) {
           const val = await evaluateModel(model, opts.validation);
           epoch.valLoss = val.loss;
           epoch.valAccuracy = val.accuracy;
         }
-        epoch.durationMs = Math.round(e.seconds * 1000);
+        epoch.durationMs = Math.round(e.seconds * 1000 + performance.now() - validationStarted);
         epochs.push(epoch);
         await hooks.onEpochEnd?.(epoch);
       },
