@@ -1,7 +1,8 @@
 // The epoch loop on the wasm backend: same results as model.fit, flat memory across
 // epochs, throttled progress, event-loop yields, cancellation and clear errors.
-// Tolerances: see test/unit/ml/native-loop.test.ts (n Adam steps at lr 0.01 move a
-// weight by at most n * lr; reordered float32 arithmetic changes a step by ~1e-4 of it).
+// Tolerance of FlatAdam against model.fit: 1% of one Adam step (lr 0.01), as
+// SAME_TRAINING in test/unit/ml/native-loop.test.ts explains; the model's own
+// optimizer runs model.fit's very ops, so it gets float32-rounding room only.
 import * as tf from '@tensorflow/tfjs';
 import { initTrainingBackend } from '../../../ml/backend';
 import { brightThirds, maxDifference, smallCnn, weightsOf } from './loop-fixtures';
@@ -29,7 +30,7 @@ test('trains to the same weights as model.fit (same batches, fused Adam and the 
   const moved = maxDifference(weightsOf(reference), weightsOf(smallCnn()));
   expect(moved).toBeGreaterThan(1e-2); // training changed the weights, so agreement means something
   expect(maxDifference(weightsOf(plain), weightsOf(reference))).toBeLessThan(1e-5);
-  expect(maxDifference(weightsOf(fused), weightsOf(reference))).toBeLessThan(12 * 0.01 * 1e-3);
+  expect(maxDifference(weightsOf(fused), weightsOf(reference))).toBeLessThan(0.01 / 100);
   tf.dispose([xs, ys, labels]);
 });
 
