@@ -311,12 +311,7 @@ async function pruneBatches(model: tf.LayersModel, source: BatchSource, options:
   const kernelReader = (store: WeightStore) => (layer: string): Float32Array => {
     const entry = weights.find((w) => w.layer.name === layer);
     if (!entry) throw new Error(`prune: layer '${layer}' has no pruned kernel`);
-    const value = store.read(entry.variable);
-    try {
-      return value.dataSync() as Float32Array;
-    } finally {
-      value.dispose();
-    }
+    return tf.tidy(() => store.read(entry.variable).dataSync() as Float32Array);
   };
   let steps = initialEpoch * stepsPerEpoch;
   try {
