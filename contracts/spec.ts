@@ -4,8 +4,8 @@
  * Pure TypeScript: imported by the workflow sandbox, the CLI and the activities.
  */
 
-import type { SpecSchemaRecorder } from './spec-schema-recorder';
 import { MODEL_VARIANTS, QUANTIZATION_VARIANTS, isPrunedVariant, type GateBudgets, type ModelVariant } from './variants';
+import type { SpecSchemaRecorder } from './spec-schema-recorder';
 
 export type Architecture = 'mlp' | 'cnn';
 export type BackendPreference = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
