@@ -16,6 +16,8 @@ export type { OptimizeOptions } from './graph/passes';
 export type * from './graph/graph';
 export { opVersion, MAX_VERSION_TFLITE_2_9 } from './schema/op-versions';
 export * from './schema/enums';
+export * from './metadata';
+export { checkSupported } from './convert/lower-model';
 export {
   ConversionError, UnsupportedLayerError, UnsupportedLayerConfigError, UnsupportedModelError, InvalidTfliteError,
 } from './errors';
