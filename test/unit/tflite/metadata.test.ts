@@ -1,6 +1,10 @@
 // TFLite Model Metadata: written into every variant, read back by readTflite, and
 // invisible to both runtimes (same outputs as the file without it).
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
+import { inspectCommand } from '../../../client/commands/inspect';
 import { appendAssociatedFiles, buildModelMetadata, classifierMetadata, indexLabels, readAppendedZip, readTflite } from '../../../tflite';
 import { runInLiteRt } from '../../../tflite/runtimes/litert';
 import { loadInterpreter } from '../../../tflite/runtimes/tfjs-tflite-node';
@@ -58,6 +62,33 @@ describe('TFLite metadata', () => {
     expect(b).toEqual(a);
   }, 120_000);
 
+  it('liteship inspect prints name, version, normalization and labels', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'liteship-metadata-'));
+    try {
+      const file = path.join(dir, 'pets.tflite');
+      await writeFile(file, (await convertVariant(model, 'float32', { classifier: { ...classifier, author: 'liteship' } })).bytes);
+      let out = '';
+      expect(await inspectCommand([file], { stdout: (s) => { out += s; }, stderr: () => undefined })).toBe(0);
+      const section = out.slice(out.indexOf('TFLite metadata:'), out.indexOf('\nbytes:'));
+      expect(section.split('\n').filter((l) => l.length > 0)).toEqual([
+        'TFLite metadata:',
+        '  name "pets", version "v3", min_parser_version 1.0.0',
+        '  description "Pets from photos"',
+        '  author "liteship", license ""',
+        '  input image (ImageProperties)',
+        '    image: 12x12 RGB',
+        '    normalization: (value - mean [0]) / std [255]',
+        '    stats: min [0] max [1]',
+        '  output probability (FeatureProperties)',
+        '    stats: min [0] max [1]',
+        '    TENSOR_AXIS_LABELS labels.txt 3: cat, dog, bird',
+        '  associated files: labels.txt (12 bytes)',
+      ]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('names grayscale inputs and defaults labels to class indices', () => {
     const parts = classifierMetadata({ ...classifier, imageShape: [28, 28, 1], labels: indexLabels(10) });
     expect(new TextDecoder().decode(parts.files[0]?.data)).toBe('0\n1\n2\n3\n4\n5\n6\n7\n8\n9');
@@ -73,7 +104,8 @@ describe('TFLite metadata', () => {
   it('reports a damaged labels archive instead of returning wrong labels', () => {
     const parts = classifierMetadata(classifier);
     const bytes = appendAssociatedFiles(new Uint8Array(40), parts.files);
-    bytes[40 + 30 + 'labels.txt'.length] ^= 1; // first byte of the labels
+    const first = 40 + 30 + 'labels.txt'.length; // first byte of the labels
+    bytes[first] = (bytes[first] ?? 0) ^ 1;
     expect(() => readAppendedZip(bytes)).toThrow('entry labels.txt fails its CRC-32 check');
   });
 
