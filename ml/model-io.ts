@@ -13,6 +13,7 @@
 // Without it, the training config is still recorded so the loaded model comes
 // back compiled (fresh optimizer) and can be evaluated or fine-tuned.
 import * as tf from '@tensorflow/tfjs';
+import { freezeBatchNormStatistics } from './architectures/fine-tune';
 
 const MAGIC = 'LSMD';
 const VERSION = 1;
@@ -115,6 +116,7 @@ export async function deserializeModel(bytes: Uint8Array, source = 'model blob')
     }),
   );
   restoreAdamBetaPowers(model);
+  freezeBatchNormStatistics(model);
   return model;
 }
 
