@@ -3,7 +3,7 @@ export type { BuildOptions, SavedModelFiles } from './build';
 export { assertConvertible, convertibilityProblems } from './convertible';
 export { freezeBatchNormStatistics, NEW_HEAD_NAME, prepareFineTune } from './fine-tune';
 export type { FineTuneOptions } from './fine-tune';
-export { sequentialFromLayers, supportedLayerTypes } from './layer-list';
+export { layerTypeProblems, sequentialFromLayers, supportedLayerTypes } from './layer-list';
 export { checkMobileNetV2Input, makeDivisible, mobileNetV2 } from './mobilenet-v2';
 export { loadSavedLayersModel } from './saved-model';
 export type { ReadWeightFile } from './saved-model';

@@ -36,6 +36,21 @@ function describeError(err: unknown): string {
   return (err instanceof Error ? err.message : String(err)).split('\n')[0] ?? '';
 }
 
+function typeProblem(type: unknown): string {
+  const exists = typeof type === 'string' && Object.keys(tf.layers).some((k) => k.toLowerCase() === type.toLowerCase());
+  return `${JSON.stringify(type)} ${exists ? 'is a TensorFlow.js layer that liteship\'s TFLite converter does not support' : 'is not a TensorFlow.js layer type'}`;
+}
+
+/**
+ * Layer types the converter's table does not have, by index: a check that needs no data
+ * (the CLI runs it before starting a release), with the supported types to suggest.
+ */
+export function layerTypeProblems(configs: readonly LayerConfig[]): { problems: Array<{ index: number; message: string }>; supported: string } {
+  const known = vocabulary();
+  const problems = configs.flatMap((c, index) => (known.has(String(c.type).toLowerCase()) ? [] : [{ index, message: typeProblem(c.type) }]));
+  return { problems, supported: `supported layer types: ${supportedLayerTypes().join(', ')}` };
+}
+
 export interface LayerListOptions {
   inputShape: [number, number, number];
   numClasses: number;
@@ -45,7 +60,6 @@ export interface LayerListOptions {
 /** Builds the Sequential model, or throws an ArchitectureError listing every problem. */
 export function sequentialFromLayers(configs: readonly LayerConfig[], opts: LayerListOptions, source = 'architecture.layers'): tf.Sequential {
   const known = vocabulary();
-  const allTypes = tf.layers as unknown as Record<string, unknown>;
   const problems: string[] = [];
   const kernel = seededKernels(opts.seed);
   const layers: tf.layers.Layer[] = [];
@@ -55,8 +69,7 @@ export function sequentialFromLayers(configs: readonly LayerConfig[], opts: Laye
     const { type, inputShape, batchInputShape, ...config } = raw;
     const entry = typeof type === 'string' ? known.get(type.toLowerCase()) : undefined;
     if (entry === undefined) {
-      const exists = typeof type === 'string' && Object.keys(allTypes).some((k) => k.toLowerCase() === type.toLowerCase());
-      problems.push(`${where}: ${JSON.stringify(type)} ${exists ? 'is a TensorFlow.js layer that liteship\'s TFLite converter does not support' : 'is not a TensorFlow.js layer type'}`);
+      problems.push(`${where}: ${typeProblem(type)}`);
       return;
     }
     if (inputShape !== undefined || batchInputShape !== undefined) {

@@ -47,7 +47,10 @@ export async function loadSavedLayersModel(modelJson: Uint8Array, source: string
       try {
         bytes = await readWeightFile(path);
       } catch (err) {
-        return fail(`cannot read weight file "${path}" listed in its weightsManifest (${err instanceof Error ? err.message : String(err)})`);
+        // Keep the reader's error class (a storage outage stays retryable); add where it came from.
+        if (!(err instanceof Error)) return fail(`cannot read weight file "${path}" listed in its weightsManifest (${String(err)})`);
+        err.message = `${source}: cannot read weight file "${path}" listed in its weightsManifest: ${err.message}`;
+        throw err;
       }
       chunks.push(bytes);
       actual += bytes.length;
