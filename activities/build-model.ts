@@ -6,6 +6,7 @@
  */
 import type { PreparedDataRef, ReleaseSpec } from '../contracts';
 import { ArchitectureError, buildArchitecture, type SavedModelFiles } from '../ml';
+import { converterTable } from '../tflite';
 import type { ActivityDeps } from './deps';
 
 /** A weight path from model.json, resolved against the model.json's folder (local or s3://). */
@@ -32,5 +33,6 @@ export async function buildSpecModel(spec: ReleaseSpec, data: PreparedDataRef, r
     numClasses: data.numClasses,
     seed: spec.training.seed,
     learningRate: spec.training.learningRate,
+    converter: converterTable(),
   }, saved);
 }

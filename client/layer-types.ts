@@ -10,7 +10,8 @@ export async function checkLayerTypes(spec: ReleaseSpec, source: string): Promis
   if (typeof arch !== 'object' || !('layers' in arch)) return;
   // Loaded only for layer specs: it brings in TensorFlow.js.
   const { layerTypeProblems } = await import('../ml/architectures/layer-list');
-  const { problems, supported } = layerTypeProblems(arch.layers);
+  const { converterTable } = await import('../tflite');
+  const { problems, supported } = layerTypeProblems(arch.layers, converterTable());
   if (problems.length === 0) return;
   throw new SpecValidationError(
     problems.map((p, i) => ({ path: `architecture.layers[${p.index}].type`, message: i === problems.length - 1 ? `${p.message}; ${supported}` : p.message })),

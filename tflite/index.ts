@@ -3,7 +3,7 @@
 export { convert, buildGraph } from './convert/convert';
 export type { ConvertOptions } from './convert/convert';
 export { lowerModel } from './convert/lower-model';
-export { supportedLayerClasses } from './convert/registry';
+export { converterTable, supportedLayerClasses } from './convert/registry';
 export { SUPPORTED_ACTIVATIONS } from './convert/layers/activations';
 export { readTflite, expectedDataBytes } from './reader/read-tflite';
 export { byteBudget, layerOfTensor } from './reader/byte-budget';

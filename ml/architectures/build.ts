@@ -10,13 +10,15 @@ import { prepareFineTune } from './fine-tune';
 import { sequentialFromLayers } from './layer-list';
 import { mobileNetV2 } from './mobilenet-v2';
 import { loadSavedLayersModel, type ReadWeightFile } from './saved-model';
-import { ArchitectureError, type ArchitectureChoice } from './types';
+import { ArchitectureError, type ArchitectureChoice, type ConverterTable } from './types';
 
 export interface BuildOptions {
   inputShape: [number, number, number];
   numClasses: number;
   seed: number;
   learningRate?: number;
+  /** What the converter can write (tflite's converterTable()): every model is checked against it. */
+  converter: ConverterTable;
 }
 
 /** The saved model of a fine-tune architecture, read by the caller. */
@@ -45,14 +47,14 @@ export async function buildArchitecture(arch: ArchitectureChoice, opts: BuildOpt
     if (!saved) throw new ArchitectureError(`architecture.model ${arch.model}: the saved model's files were not given`);
     const loaded = await loadSavedLayersModel(saved.modelJson, arch.model, saved.readWeightFile);
     try {
-      assertConvertible(loaded, arch.model);
+      assertConvertible(loaded, arch.model, opts.converter);
       model = prepareFineTune(loaded, { ...opts, trainable: arch.trainable, newHead: arch.newHead }, arch.model);
     } catch (err) {
       loaded.dispose();
       throw err;
     }
   }
-  assertConvertible(model, architectureLabel(arch));
+  assertConvertible(model, architectureLabel(arch), opts.converter);
   compileModel(model, learningRate);
   return model;
 }

@@ -2,18 +2,18 @@
 // included) and every activation is checked against tflite's public list of what it
 // lowers, and all problems are reported at once, before anything trains.
 import type * as tf from '@tensorflow/tfjs';
-import { SUPPORTED_ACTIVATIONS, supportedLayerClasses } from '../../tflite';
-import { ArchitectureError } from './types';
+import { ArchitectureError, type ConverterTable } from './types';
 
 const NESTED = new Set(['Sequential', 'Model', 'Functional']);
 
-function layerProblems(model: tf.LayersModel, supported: ReadonlySet<string>, where: (name: string) => string): string[] {
+function layerProblems(model: tf.LayersModel, table: ConverterTable, where: (name: string) => string): string[] {
+  const supported = new Set(table.layerClasses);
   const problems: string[] = [];
   for (const layer of model.layers) {
     const className = layer.getClassName();
     if (className === 'InputLayer') continue;
     if (NESTED.has(className) && 'layers' in layer) {
-      problems.push(...layerProblems(layer as unknown as tf.LayersModel, supported, where));
+      problems.push(...layerProblems(layer as unknown as tf.LayersModel, table, where));
       continue;
     }
     if (!supported.has(className)) {
@@ -21,7 +21,7 @@ function layerProblems(model: tf.LayersModel, supported: ReadonlySet<string>, wh
       continue;
     }
     const activation = (layer.getConfig() as { activation?: unknown }).activation;
-    if (typeof activation === 'string' && !(SUPPORTED_ACTIVATIONS as readonly string[]).includes(activation)) {
+    if (typeof activation === 'string' && !table.activations.includes(activation)) {
       problems.push(`${where(layer.name)} (${className}) uses activation "${activation}", which the converter does not support`);
     }
   }
@@ -29,20 +29,20 @@ function layerProblems(model: tf.LayersModel, supported: ReadonlySet<string>, wh
 }
 
 /** Every problem that would stop `model` from converting, as one line each. */
-export function convertibilityProblems(model: tf.LayersModel, where: (layerName: string) => string = (n) => `layer "${n}"`): string[] {
-  return layerProblems(model, new Set(supportedLayerClasses()), where);
+export function convertibilityProblems(model: tf.LayersModel, table: ConverterTable, where: (layerName: string) => string = (n) => `layer "${n}"`): string[] {
+  return layerProblems(model, table, where);
 }
 
-export function supportedSummary(): string {
-  return `Supported layers: ${supportedLayerClasses().join(', ')}. Supported activations: ${SUPPORTED_ACTIVATIONS.join(', ')}.`;
+export function supportedSummary(table: ConverterTable): string {
+  return `Supported layers: ${[...table.layerClasses].sort().join(', ')}. Supported activations: ${table.activations.join(', ')}.`;
 }
 
 /** Throws an ArchitectureError listing every unsupported layer and activation of `model`. */
-export function assertConvertible(model: tf.LayersModel, source: string, where?: (layerName: string) => string): void {
-  const problems = convertibilityProblems(model, where);
+export function assertConvertible(model: tf.LayersModel, source: string, table: ConverterTable, where?: (layerName: string) => string): void {
+  const problems = convertibilityProblems(model, table, where);
   if (problems.length === 0) return;
   throw new ArchitectureError(
     `${source}: ${problems.length} layer${problems.length === 1 ? '' : 's'} cannot be converted to TFLite:\n` +
-      problems.map((p) => `  - ${p}`).join('\n') + `\n${supportedSummary()}`,
+      problems.map((p) => `  - ${p}`).join('\n') + `\n${supportedSummary(table)}`,
   );
 }

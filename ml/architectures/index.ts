@@ -8,4 +8,4 @@ export { checkMobileNetV2Input, makeDivisible, mobileNetV2 } from './mobilenet-v
 export { loadSavedLayersModel } from './saved-model';
 export type { ReadWeightFile } from './saved-model';
 export { ArchitectureError } from './types';
-export type { ArchitectureChoice, LayerConfig } from './types';
+export type { ArchitectureChoice, ConverterTable, LayerConfig } from './types';

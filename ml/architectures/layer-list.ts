@@ -3,10 +3,9 @@
 // comes from the data; the last layer is the classifier as the user writes it and must
 // output one probability per class. Kernels without an explicit initializer are seeded.
 import * as tf from '@tensorflow/tfjs';
-import { supportedLayerClasses } from '../../tflite';
 import { assertConvertible, supportedSummary } from './convertible';
 import { seededKernels } from './seeded';
-import { ArchitectureError, type LayerConfig } from './types';
+import { ArchitectureError, type ConverterTable, type LayerConfig } from './types';
 
 /** Converter layers that need several inputs: meaningless in a Sequential list. */
 const MERGE_CLASSES = new Set(['Add', 'Multiply', 'Maximum', 'Minimum', 'Average', 'Concatenate']);
@@ -15,11 +14,11 @@ const SEEDED_INITIALIZERS = ['kernelInitializer', 'depthwiseInitializer', 'point
 type Factory = (config: Record<string, unknown>) => tf.layers.Layer;
 
 /** tf.layers factory names of every converter-supported class, keyed by lower-case name. */
-function vocabulary(): Map<string, { type: string; className: string; factory: Factory }> {
+function vocabulary(table: ConverterTable): Map<string, { type: string; className: string; factory: Factory }> {
   const factories = tf.layers as unknown as Record<string, Factory>;
   const byLower = new Map(Object.keys(factories).map((k) => [k.toLowerCase(), k]));
   const out = new Map<string, { type: string; className: string; factory: Factory }>();
-  for (const className of supportedLayerClasses()) {
+  for (const className of table.layerClasses) {
     const type = byLower.get(className.toLowerCase());
     const factory = type === undefined ? undefined : factories[type];
     if (type !== undefined && factory !== undefined && !MERGE_CLASSES.has(className)) out.set(type.toLowerCase(), { type, className, factory });
@@ -28,8 +27,8 @@ function vocabulary(): Map<string, { type: string; className: string; factory: F
 }
 
 /** The `type` values a layers architecture accepts (the converter's table, in tfjs's spelling). */
-export function supportedLayerTypes(): string[] {
-  return [...vocabulary().values()].map((v) => v.type).sort();
+export function supportedLayerTypes(table: ConverterTable): string[] {
+  return [...vocabulary(table).values()].map((v) => v.type).sort();
 }
 
 function describeError(err: unknown): string {
@@ -45,21 +44,23 @@ function typeProblem(type: unknown): string {
  * Layer types the converter's table does not have, by index: a check that needs no data
  * (the CLI runs it before starting a release), with the supported types to suggest.
  */
-export function layerTypeProblems(configs: readonly LayerConfig[]): { problems: Array<{ index: number; message: string }>; supported: string } {
-  const known = vocabulary();
+export function layerTypeProblems(configs: readonly LayerConfig[], table: ConverterTable): { problems: Array<{ index: number; message: string }>; supported: string } {
+  const known = vocabulary(table);
   const problems = configs.flatMap((c, index) => (known.has(String(c.type).toLowerCase()) ? [] : [{ index, message: typeProblem(c.type) }]));
-  return { problems, supported: `supported layer types: ${supportedLayerTypes().join(', ')}` };
+  return { problems, supported: `supported layer types: ${supportedLayerTypes(table).join(', ')}` };
 }
 
 export interface LayerListOptions {
   inputShape: [number, number, number];
   numClasses: number;
   seed: number;
+  /** The converter's table (tflite's converterTable()). */
+  converter: ConverterTable;
 }
 
 /** Builds the Sequential model, or throws an ArchitectureError listing every problem. */
 export function sequentialFromLayers(configs: readonly LayerConfig[], opts: LayerListOptions, source = 'architecture.layers'): tf.Sequential {
-  const known = vocabulary();
+  const known = vocabulary(opts.converter);
   const problems: string[] = [];
   const kernel = seededKernels(opts.seed);
   const layers: tf.layers.Layer[] = [];
@@ -90,7 +91,7 @@ export function sequentialFromLayers(configs: readonly LayerConfig[], opts: Laye
       problems.push(`${where} (${entry.type}): ${describeError(err)}`);
     }
   });
-  if (problems.length > 0) throw listError(source, problems);
+  if (problems.length > 0) throw listError(source, problems, opts.converter);
 
   const model = tf.sequential({ name: 'liteship_layers' });
   layers.forEach((layer, i) => {
@@ -100,16 +101,16 @@ export function sequentialFromLayers(configs: readonly LayerConfig[], opts: Laye
       problems.push(`${source}[${i}] (${configs[i]?.type}): ${describeError(err)}`);
     }
   });
-  if (problems.length > 0) throw listError(source, problems);
-  assertConvertible(model, source, (name) => `${source}[${model.layers.findIndex((l) => l.name === name)}]`);
+  if (problems.length > 0) throw listError(source, problems, opts.converter);
+  assertConvertible(model, source, opts.converter, (name) => `${source}[${model.layers.findIndex((l) => l.name === name)}]`);
   checkClassifier(model, configs, opts.numClasses, source);
   return model;
 }
 
-function listError(source: string, problems: string[]): ArchitectureError {
+function listError(source: string, problems: string[], table: ConverterTable): ArchitectureError {
   return new ArchitectureError(
     `${source}: ${problems.length} problem${problems.length === 1 ? '' : 's'}:\n${problems.map((p) => `  - ${p}`).join('\n')}\n` +
-      `Layer types: ${supportedLayerTypes().join(', ')}. ${supportedSummary().split('. ').slice(1).join('. ')}`,
+      `Layer types: ${supportedLayerTypes(table).join(', ')}. ${supportedSummary(table).split('. ').slice(1).join('. ')}`,
   );
 }
 

@@ -4,11 +4,14 @@
 import * as tf from '@tensorflow/tfjs';
 import { initTrainingBackend } from '../../../ml/backend';
 import { buildArchitecture, createRng, NEW_HEAD_NAME, sequentialFromLayers, trainModel, type ArchitectureChoice, type ImageSet } from '../../../ml';
-import { convert } from '../../../tflite';
+import { converterTable, convert } from '../../../tflite';
 import { runInLiteRt } from '../../../tflite/runtimes/litert';
 import { loadInterpreter } from '../../../tflite/runtimes/tfjs-tflite-node';
 import { relativeMaxDiff } from '../tflite/support/random-model';
 import { thrownBy } from './fixtures';
+
+/** The converter's own layer table: what every architecture is checked against. */
+const converter = converterTable();
 
 // float32 files: the same ops in another kernel library; 1e-4 of the output range is the
 // parity suite's bound (float32 rounding over a few hundred accumulations per output).
@@ -56,14 +59,14 @@ async function trainAndCheckParity(model: tf.LayersModel, data: ImageSet): Promi
 
 describe('mobilenet-v2', () => {
   it('has the parameter count of Keras MobileNetV2 (alpha 1.0, 1000 classes: 3,538,984)', async () => {
-    const model = await buildArchitecture({ name: 'mobilenet-v2', alpha: 1 }, { inputShape: [32, 32, 3], numClasses: 1000, seed: 1 });
+    const model = await buildArchitecture({ name: 'mobilenet-v2', alpha: 1 }, { inputShape: [32, 32, 3], numClasses: 1000, seed: 1, converter });
     expect(model.countParams()).toBe(3_538_984);
     model.dispose();
   });
 
   it('alpha 0.35 on 32x32x3: same seed, same weights; trains a step; converts; runs in both runtimes', async () => {
     const arch: ArchitectureChoice = { name: 'mobilenet-v2', alpha: 0.35 };
-    const opts = { inputShape: [32, 32, 3] as [number, number, number], numClasses: 3, seed: 9 };
+    const opts = { inputShape: [32, 32, 3] as [number, number, number], numClasses: 3, seed: 9, converter };
     const [a, b] = [await buildArchitecture(arch, opts), await buildArchitecture(arch, opts)];
     expect([...snapshot(a).values()]).toEqual([...snapshot(b).values()]);
     b.dispose();
@@ -72,7 +75,7 @@ describe('mobilenet-v2', () => {
   }, 120_000);
 
   it('refuses image sizes that are not multiples of 32', async () => {
-    await expect(buildArchitecture({ name: 'mobilenet-v2', alpha: 0.35 }, { inputShape: [28, 28, 1], numClasses: 10, seed: 1 }))
+    await expect(buildArchitecture({ name: 'mobilenet-v2', alpha: 0.35 }, { inputShape: [28, 28, 1], numClasses: 10, seed: 1, converter }))
       .rejects.toThrow('mobilenet-v2 needs images whose height and width are multiples of 32 (at least 32), got 28x28: resize the images (e.g. to 32x32)');
   });
 });
@@ -88,7 +91,7 @@ describe('layers architecture', () => {
   ];
 
   it('builds a seeded Sequential with the input shape from the data; trains; converts; runs in both runtimes', async () => {
-    const opts = { inputShape: [10, 10, 1] as [number, number, number], numClasses: 3, seed: 4 };
+    const opts = { inputShape: [10, 10, 1] as [number, number, number], numClasses: 3, seed: 4, converter };
     const model = await buildArchitecture({ layers }, opts);
     const again = await buildArchitecture({ layers }, opts);
     expect([...snapshot(model).values()]).toEqual([...snapshot(again).values()]);
@@ -104,7 +107,7 @@ describe('layers architecture', () => {
       { type: 'lstm', units: 4 },
       { type: 'transformerBlock' },
       { type: 'dense', units: 3, activation: 'softmax' },
-    ], { inputShape: [8, 8, 1], numClasses: 3, seed: 1 }));
+    ], { inputShape: [8, 8, 1], numClasses: 3, seed: 1, converter }));
     expect(err.name).toBe('ArchitectureError');
     expect(err.message).toContain('architecture.layers: 3 problems:');
     expect(err.message).toContain('architecture.layers[0]: "conv1d" is a TensorFlow.js layer that liteship\'s TFLite converter does not support');
@@ -115,7 +118,7 @@ describe('layers architecture', () => {
   });
 
   it('reports an activation the converter lacks and a classifier with the wrong class count', () => {
-    const opts = { inputShape: [4, 4, 1] as [number, number, number], numClasses: 3, seed: 1 };
+    const opts = { inputShape: [4, 4, 1] as [number, number, number], numClasses: 3, seed: 1, converter };
     expect(thrownBy(() => sequentialFromLayers([{ type: 'flatten' }, { type: 'dense', units: 8, activation: 'selu' }, { type: 'dense', units: 3, activation: 'softmax' }], opts)).message)
       .toContain('architecture.layers[1] (Dense) uses activation "selu", which the converter does not support');
     expect(thrownBy(() => sequentialFromLayers([{ type: 'flatten' }, { type: 'dense', units: 5, activation: 'softmax' }], opts)).message)
@@ -150,7 +153,7 @@ describe('fine-tuning a saved model', () => {
       { type: 'flatten', name: 'flat' },
       { type: 'dense', units: 8, activation: 'relu', name: 'hidden' },
       { type: 'dense', units: 4, activation: 'softmax', name: 'old_head' },
-    ], { inputShape, numClasses: 4, seed: 1 });
+    ], { inputShape, numClasses: 4, seed: 1, converter });
     saved = await saveToMemory(base);
     base.dispose();
   });
@@ -163,7 +166,7 @@ describe('fine-tuning a saved model', () => {
   it('freezes the layers before `from` (bit-identical after training, BatchNorm statistics too) and gives a new head of the new class count', async () => {
     const model = await buildArchitecture(
       { model: '/models/base/model.json', trainable: { from: 'hidden' }, newHead: true },
-      { inputShape, numClasses: 3, seed: 2 },
+      { inputShape, numClasses: 3, seed: 2, converter },
       { modelJson: saved.modelJson, readWeightFile: read(saved.files) },
     );
     expect(model.layers.map((l) => [l.name, l.trainable])).toEqual([
@@ -181,7 +184,7 @@ describe('fine-tuning a saved model', () => {
   it('without newHead, the saved classifier must already fit the class count', async () => {
     await expect(buildArchitecture(
       { model: 's3://models/base/model.json', trainable: 'all', newHead: false },
-      { inputShape, numClasses: 3, seed: 2 },
+      { inputShape, numClasses: 3, seed: 2, converter },
       { modelJson: saved.modelJson, readWeightFile: read(saved.files) },
     )).rejects.toThrow('s3://models/base/model.json: the model predicts 4 classes but the dataset has 3: set "newHead": true to replace the classifier');
   });
@@ -190,12 +193,12 @@ describe('fine-tuning a saved model', () => {
     const truncated = new Map([['./weights.bin', saved.files.get('./weights.bin')!.subarray(0, 100)]]);
     await expect(buildArchitecture(
       { model: '/models/base/model.json', trainable: 'all', newHead: true },
-      { inputShape, numClasses: 3, seed: 2 },
+      { inputShape, numClasses: 3, seed: 2, converter },
       { modelJson: saved.modelJson, readWeightFile: read(truncated) },
     )).rejects.toThrow(/^\/models\/base\/model\.json: weight file "\.\/weights\.bin" holds 100 bytes but the weightsManifest's 10 weights need \d+: the weights do not belong to this model\.json/);
     await expect(buildArchitecture(
       { model: '/m/model.json', trainable: { from: 'nope' }, newHead: true },
-      { inputShape, numClasses: 3, seed: 2 },
+      { inputShape, numClasses: 3, seed: 2, converter },
       { modelJson: saved.modelJson, readWeightFile: read(saved.files) },
     )).rejects.toThrow('/m/model.json: trainable.from names layer "nope", which the model does not have; its layers are: features_input, features, features_bn, pool, flat, hidden, liteship_head');
   });
