@@ -1,5 +1,6 @@
 // The storage port of liteship: a few operations on one bucket, with typed
 // errors so callers can tell "already published" from "cannot reach storage".
+import { FailureType, type FailureDeclaration } from '../contracts/errors';
 
 export interface PutOptions {
   /** '*' makes the write conditional: it fails with ObjectAlreadyExistsError if the key exists. */
@@ -42,6 +43,7 @@ export interface ObjectStore {
 
 export class ObjectAlreadyExistsError extends Error {
   override readonly name = 'ObjectAlreadyExistsError';
+  static readonly failure: FailureDeclaration = { type: FailureType.alreadyExists, retryable: false };
   constructor(
     readonly uri: string,
     options?: ErrorOptions,
@@ -52,6 +54,7 @@ export class ObjectAlreadyExistsError extends Error {
 
 export class ObjectNotFoundError extends Error {
   override readonly name = 'ObjectNotFoundError';
+  static readonly failure: FailureDeclaration = { type: FailureType.notFound, retryable: false };
   constructor(
     readonly uri: string,
     options?: ErrorOptions,
@@ -73,6 +76,11 @@ export type StorageAccessProblem =
 /** Storage cannot be used at all: retrying the same call will not help until someone fixes the setup. */
 export class StorageAccessError extends Error {
   override readonly name = 'StorageAccessError';
+  /** Wrong credentials or a missing bucket will not fix themselves; a network blip or a restarting server might. */
+  static readonly failure: FailureDeclaration = (err) =>
+    isTransientStorageProblem((err as StorageAccessError).problem)
+      ? { type: FailureType.storageUnreachable, retryable: true }
+      : { type: FailureType.storageAccess, retryable: false };
   constructor(
     readonly problem: StorageAccessProblem,
     message: string,
@@ -80,4 +88,8 @@ export class StorageAccessError extends Error {
   ) {
     super(message, options);
   }
+}
+
+export function isTransientStorageProblem(problem: StorageAccessProblem): boolean {
+  return problem === 'unreachable' || problem === 'timeout';
 }

@@ -13,6 +13,7 @@
 // Without it, the training config is still recorded so the loaded model comes
 // back compiled (fresh optimizer) and can be evaluated or fine-tuned.
 import * as tf from '@tensorflow/tfjs';
+import { FailureType, type FailureDeclaration } from '../contracts/errors';
 
 const MAGIC = 'LSMD';
 const VERSION = 1;
@@ -20,6 +21,7 @@ const PREFIX = 12;
 
 export class ModelFormatError extends Error {
   override readonly name = 'ModelFormatError';
+  static readonly failure: FailureDeclaration = { type: FailureType.corruptArtifact, retryable: false };
 }
 
 interface Header {

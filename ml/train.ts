@@ -9,6 +9,7 @@ import type { ImageSet } from './data/image-set';
 import { epochPermutation } from './data/shuffle';
 import { gatherInputTensor, gatherLabelTensor } from './data/tensors';
 import { evaluateModel, yieldToEventLoop } from './evaluate';
+import { FailureType, type FailureDeclaration } from '../contracts/errors';
 
 export interface TrainOptions {
   /** Index one past the last epoch to run (Keras semantics: total epochs). */
@@ -62,6 +63,7 @@ const DEFAULT_PROGRESS_INTERVAL_MS = 1000;
 /** The loss became NaN or infinite: retrying the same recipe cannot help. */
 export class TrainingDivergedError extends Error {
   override readonly name = 'TrainingDivergedError';
+  static readonly failure: FailureDeclaration = { type: FailureType.trainingDiverged, retryable: false };
 }
 
 function checkOptions(model: tf.LayersModel, train: ImageSet, opts: TrainOptions): void {

@@ -14,6 +14,7 @@ import { sparseWeightsTransform, type SparseWeightsReport } from './quantize/spa
 import type { Graph } from './graph/graph';
 
 import type { QuantizationVariant } from '../contracts/variants';
+import { FailureType, type FailureDeclaration } from '../contracts/errors';
 
 export { QUANTIZATION_VARIANTS, type QuantizationVariant } from '../contracts/variants';
 
@@ -43,6 +44,7 @@ export interface VariantFile {
 
 export class VariantOptionsError extends Error {
   override readonly name = 'VariantOptionsError';
+  static readonly failure: FailureDeclaration = { type: FailureType.unsupportedModel, retryable: false };
 }
 
 export async function convertVariant(model: LayersModel, variant: QuantizationVariant, options: VariantOptions = {}): Promise<VariantFile> {
