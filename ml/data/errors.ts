@@ -14,6 +14,7 @@ export type DatasetErrorCode =
   | 'zero-dim'
   | 'truncated'
   | 'trailing-bytes'
+  | 'too-large'
   | 'wrong-type'
   | 'wrong-rank'
   | 'wrong-shape'
