@@ -10,11 +10,11 @@ import { pipelineBuild } from './app/build-info';
 import { createLocationReader } from './app/read-location';
 import { runtimeVersions } from './app/runtime-versions';
 import { prepareServices } from './client/environment';
-import { PIPELINE_TASK_QUEUE, TRAINING_TASK_QUEUE, type BackendPreference, type BackendReport } from './contracts';
+import { PIPELINE_TASK_QUEUE, TRAINING_TASK_QUEUE } from './contracts';
 import { connectionOptionsFor, describeConfig, loadConfig } from './infra/config';
 import { repoRoot } from './infra/paths';
 import { createObjectStore } from './infra/s3-object-store';
-import { backendDetails, describeBackend, initTrainingBackend } from './ml/backend';
+import { createBackendSelector } from './ml/backend-selector';
 
 export type WorkerRole = 'pipeline' | 'training';
 
@@ -22,16 +22,6 @@ const ACTIVITIES_BY_ROLE: Record<WorkerRole, (keyof Activities)[]> = {
   pipeline: ['prepareData', 'convert', 'benchmark', 'publish'],
   training: ['train', 'evaluate', 'prune'],
 };
-
-/** The backend is chosen once per process (tfjs-node loads once); later calls get the same answer. */
-function backendInitializer(log: (line: string) => void) {
-  let chosen: Promise<BackendReport> | undefined;
-  return (preference: BackendPreference) =>
-    (chosen ??= initTrainingBackend(preference).then((info) => {
-      log(`training backend: ${describeBackend(info)}`);
-      return { name: info.name, tfjsVersion: info.tfjsVersion, details: backendDetails(info) };
-    }));
-}
 
 export async function runWorkers(roles: WorkerRole[], opts: { log?: (line: string) => void; signal?: AbortSignal } = {}): Promise<void> {
   const log = opts.log ?? ((line: string) => process.stderr.write(`[worker ${roles.join('+')}] ${line}\n`));
@@ -43,7 +33,7 @@ export async function runWorkers(roles: WorkerRole[], opts: { log?: (line: strin
     const activities = createActivities({
       store: createObjectStore(config),
       build: pipelineBuild(repoRoot()),
-      initBackend: backendInitializer(log),
+      initBackend: createBackendSelector(log),
       runtimeVersions,
       readLocation: createLocationReader(config),
     });
