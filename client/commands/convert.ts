@@ -108,6 +108,9 @@ function checkWeightBytes(jsonPath: string, specs: tf.io.WeightsManifestEntry[],
 }
 
 export async function convertCommand(argv: string[], io: CommandIO): Promise<number> {
+  // tfjs's production mode only silences its console advice (e.g. "install our node backend" when the
+  // plain JS backend runs the calibration): third-party noise in this command's output.
+  tf.enableProdMode();
   const args = parseArgs(
     argv,
     { string: ['output', 'description', 'quantize', 'calibration', 'calibration-samples'], boolean: ['int8-io', 'sparse'], aliases: { o: 'output' } },
