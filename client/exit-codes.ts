@@ -24,7 +24,7 @@ export const ExitCode = {
   notFound: 7,
   /** Storage refused access (credentials, permissions, missing bucket). */
   accessDenied: 8,
-  /** A service could not be reached (Temporal, storage): try again later. */
+  /** A service could not be reached (Temporal, storage), or another writer got there first: try again. */
   unavailable: 9,
   /** The local stack or a prerequisite is not usable (binary missing, port in use). */
   environment: 10,
@@ -50,6 +50,7 @@ export const EXIT_CODE_BY_FAILURE: Record<FailureType, ExitCode> = {
   [FailureType.gateFailed]: ExitCode.rejectedByGate,
   [FailureType.versionExists]: ExitCode.alreadyExists,
   [FailureType.alreadyExists]: ExitCode.alreadyExists,
+  [FailureType.concurrentChange]: ExitCode.unavailable,
   [FailureType.notFound]: ExitCode.notFound,
   [FailureType.storageAccess]: ExitCode.accessDenied,
   [FailureType.storageUnreachable]: ExitCode.unavailable,

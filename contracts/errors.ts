@@ -25,6 +25,8 @@ export const FailureType = {
   corruptArtifact: 'CorruptArtifact',
   /** An object that is never overwritten already exists (a conditional write lost). */
   alreadyExists: 'AlreadyExists',
+  /** An object changed since it was read (an ifMatch write lost to another writer); a fresh attempt can succeed. */
+  concurrentChange: 'ConcurrentChange',
   gateFailed: 'NoVariantPassedGate',
   trainingDiverged: 'TrainingDiverged',
   /** The training backend a spec asks for cannot run on this worker. */

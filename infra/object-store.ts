@@ -60,6 +60,8 @@ export class ObjectAlreadyExistsError extends Error {
 /** A conditional write (ifMatch) lost: someone changed or removed the object since its ETag was read. */
 export class ObjectChangedError extends Error {
   override readonly name = 'ObjectChangedError';
+  /** Another writer won the race: a fresh attempt reads the new state and can succeed. */
+  static readonly failure: FailureDeclaration = { type: FailureType.concurrentChange, retryable: true };
   constructor(
     readonly uri: string,
     options?: ErrorOptions,

@@ -12,7 +12,7 @@ import { UsageError } from '../../../client/io';
 import { failureOf, FailureType, NON_RETRYABLE_FAILURES, SpecValidationError, type FailureType as FailureTypeName } from '../../../contracts';
 import { ConfigError } from '../../../infra/config-errors';
 import { LocalStackError } from '../../../infra/local-stack/errors';
-import { ObjectAlreadyExistsError, ObjectNotFoundError, StorageAccessError } from '../../../infra/object-store';
+import { ObjectAlreadyExistsError, ObjectChangedError, ObjectNotFoundError, StorageAccessError } from '../../../infra/object-store';
 import { InvalidS3UriError } from '../../../infra/s3-uri';
 import { BackendUnavailableError } from '../../../ml/backend';
 import { DatasetError } from '../../../ml/data/errors';
@@ -45,6 +45,7 @@ const CASES: Case[] = [
   ['BackendUnavailableError', () => new BackendUnavailableError('tfjs-node does not load'), FailureType.backendUnavailable, false, ExitCode.environment],
   ['ReleaseVersionExistsError', () => new ReleaseVersionExistsError('v1 exists'), FailureType.versionExists, false, ExitCode.alreadyExists],
   ['ObjectAlreadyExistsError', () => new ObjectAlreadyExistsError('s3://b/k'), FailureType.alreadyExists, false, ExitCode.alreadyExists],
+  ['ObjectChangedError', () => new ObjectChangedError('s3://b/channels/stable.json'), FailureType.concurrentChange, true, ExitCode.unavailable],
   ['ObjectNotFoundError', () => new ObjectNotFoundError('s3://b/k'), FailureType.notFound, false, ExitCode.notFound],
   ['NotFoundError', () => new NotFoundError('no workflow "x"'), FailureType.notFound, false, ExitCode.notFound],
   ['StorageAccessError', () => new StorageAccessError('bad-credentials', 'the access key is wrong'), FailureType.storageAccess, false, ExitCode.accessDenied],
