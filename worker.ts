@@ -8,25 +8,15 @@ import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker
 import { createActivities } from './activities';
 import { createLocationReader } from './activities/read-location';
 import { runtimeVersions } from './activities/runtime-versions';
-import { activitiesOfRole, TASK_QUEUE_OF_ROLE, WORKER_ROLES, type BackendPreference, type BackendReport, type WorkerRole } from './contracts';
+import { activitiesOfRole, TASK_QUEUE_OF_ROLE, WORKER_ROLES, type WorkerRole } from './contracts';
 import { pipelineBuild } from './infra/build-info';
 import { connectionOptionsFor, describeConfig, loadConfig } from './infra/config';
 import { repoRoot } from './infra/paths';
 import { prepareServices } from './infra/prepare-services';
 import { createObjectStore } from './infra/s3-object-store';
-import { backendDetails, describeBackend, initTrainingBackend } from './ml/backend';
+import { createBackendSelector } from './ml/backend-selector';
 
 export type { WorkerRole } from './contracts';
-
-/** The backend is chosen once per process (tfjs-node loads once); later calls get the same answer. */
-function backendInitializer(log: (line: string) => void) {
-  let chosen: Promise<BackendReport> | undefined;
-  return (preference: BackendPreference) =>
-    (chosen ??= initTrainingBackend(preference).then((info) => {
-      log(`training backend: ${describeBackend(info)}`);
-      return { name: info.name, tfjsVersion: info.tfjsVersion, details: backendDetails(info) };
-    }));
-}
 
 export async function runWorkers(roles: WorkerRole[], opts: { log?: (line: string) => void; signal?: AbortSignal } = {}): Promise<void> {
   const log = opts.log ?? ((line: string) => process.stderr.write(`[worker ${roles.join('+')}] ${line}\n`));
@@ -38,7 +28,7 @@ export async function runWorkers(roles: WorkerRole[], opts: { log?: (line: strin
     const activities = createActivities({
       store: createObjectStore(config),
       build: pipelineBuild(repoRoot()),
-      initBackend: backendInitializer(log),
+      initBackend: createBackendSelector(log),
       runtimeVersions,
       readLocation: createLocationReader(config),
     });

@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/activity';
 import { FailureType, type ArtifactRef } from '../contracts';
-import type { ObjectStore, PutOptions } from '../infra/object-store';
+import { ObjectAlreadyExistsError, type ObjectStore, type PutOptions } from '../infra/object-store';
 import { parseS3Uri } from '../infra/s3-uri';
 
 export function sha256Hex(bytes: Uint8Array): string {
@@ -40,7 +40,7 @@ export class ArtifactIO {
     try {
       await this.store.put(key, bytes, { ifNoneMatch: '*' });
     } catch (err) {
-      if ((err as Error).name !== 'ObjectAlreadyExistsError') throw err;
+      if (!(err instanceof ObjectAlreadyExistsError)) throw err;
     }
     return ref;
   }

@@ -5,7 +5,7 @@
  */
 import { gzipSync } from 'node:zlib';
 import { heartbeat } from '@temporalio/activity';
-import type { ArtifactRef, BenchmarkReport, BenchmarkSpec, LatencyFigures, ModelVariant, PreparedDataRef } from '../contracts';
+import { FailureType, type ArtifactRef, type BenchmarkReport, type BenchmarkSpec, type FailureDeclaration, type LatencyFigures, type ModelVariant, type PreparedDataRef } from '../contracts';
 import { imageSize, normalizePixels, scoreClassifier } from '../ml';
 import { loadInterpreter, TFJS_TFLITE_NODE as TFLITE_NODE_RUNTIME } from '../tflite/runtimes/tfjs-tflite-node';
 import type { ArtifactIO } from './artifact-io';
@@ -23,6 +23,7 @@ export interface BenchmarkInput {
 
 export class AccuracyParityError extends Error {
   override readonly name = 'AccuracyParityError';
+  static readonly failure: FailureDeclaration = { type: FailureType.accuracyParity, retryable: false };
 }
 
 const msSince = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e6;

@@ -7,7 +7,7 @@ export type { PipelineBuild } from '../contracts';
 export interface ActivityDeps {
   store: ObjectStore;
   build: PipelineBuild;
-  /** Selects and initialises the tfjs backend once per process; returns what was chosen. */
+  /** Makes the spec's tfjs backend the active one (switching if another is active); returns what it is. */
   initBackend(preference: BackendPreference): Promise<BackendReport>;
   /** Versions of the runtimes the worker loaded (node, tfjs, tfjs-tflite-node, TFLite). */
   runtimeVersions(): Record<string, string>;

@@ -8,11 +8,13 @@
  */
 import { Context, log } from '@temporalio/activity';
 import {
+  FailureType,
   MANIFEST_SCHEMA,
   RELEASE_FILES,
   nextAutoVersion,
   storageKeys,
   type EvaluationMetrics,
+  type FailureDeclaration,
   type PreparedDataRef,
   type PrunedModelRef,
   type PublishedRelease,
@@ -25,7 +27,7 @@ import {
   type VariantSelection,
 } from '../contracts';
 import { listVersionFolders } from '../infra/release-folders';
-import type { ObjectStore } from '../infra/object-store';
+import { ObjectAlreadyExistsError, type ObjectStore } from '../infra/object-store';
 import { sha256Hex, type ArtifactIO } from './artifact-io';
 import type { ActivityDeps } from './deps';
 
@@ -45,6 +47,7 @@ export interface PublishInput {
 
 export class ReleaseVersionExistsError extends Error {
   override readonly name = 'ReleaseVersionExistsError';
+  static readonly failure: FailureDeclaration = { type: FailureType.versionExists, retryable: false };
 }
 
 interface Claim {
@@ -64,7 +67,7 @@ async function claimVersion(store: ObjectStore, spec: ReleaseSpec, claim: Claim)
       await store.put(key, json(claim), { ifNoneMatch: '*', contentType: 'application/json' });
       return version;
     } catch (err) {
-      if ((err as Error).name !== 'ObjectAlreadyExistsError') throw err;
+      if (!(err instanceof ObjectAlreadyExistsError)) throw err;
       const holder = JSON.parse(new TextDecoder().decode(await store.get(key))) as Claim;
       if (holder.workflowId === claim.workflowId) return version;
       if (spec.version) {
@@ -84,7 +87,7 @@ async function writeOnce(store: ObjectStore, key: string, bytes: Uint8Array, con
   try {
     await store.put(key, bytes, { ifNoneMatch: '*', contentType });
   } catch (err) {
-    if ((err as Error).name !== 'ObjectAlreadyExistsError') throw err;
+    if (!(err instanceof ObjectAlreadyExistsError)) throw err;
     const existing = await store.get(key);
     if (sha256Hex(existing) !== sha256Hex(bytes)) {
       throw new ReleaseVersionExistsError(`${key} already exists with different content; releases are never overwritten`);

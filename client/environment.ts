@@ -3,6 +3,7 @@
  * local stack when nothing remote is configured, connect.
  */
 import { Client, Connection } from '@temporalio/client';
+import { ServiceUnavailableError } from './errors';
 import { connectionOptionsFor, loadConfig, type LiteshipConfig } from '../infra/config';
 import type { ObjectStore } from '../infra/object-store';
 import { prepareServices } from '../infra/prepare-services';
@@ -19,7 +20,13 @@ export interface LiteshipEnvironment {
 
 export async function openEnvironment(log: (line: string) => void, config = loadConfig()): Promise<LiteshipEnvironment> {
   await prepareServices(config, log);
-  const connection = await Connection.connect(connectionOptionsFor(config));
+  const connection = await Connection.connect(connectionOptionsFor(config)).catch((err: unknown) => {
+    const t = config.temporal;
+    const fix = t.mode === 'local'
+      ? "check `liteship dev status` (its log shows why the server stopped), or run `liteship dev up`"
+      : 'check TEMPORAL_ADDRESS and its TLS or API key settings, or unset TEMPORAL_ADDRESS to use a local stack';
+    throw new ServiceUnavailableError(`cannot reach Temporal at ${t.address} (${err instanceof Error ? err.message : String(err)}): ${fix}`, { cause: err });
+  });
   const client = new Client({ connection, namespace: config.temporal.namespace });
   const uiUrl = config.temporal.uiUrl;
   return {

@@ -10,6 +10,7 @@ import type { Client } from '@temporalio/client';
 import { codeFingerprint } from '../infra/build-info';
 import { TASK_QUEUE_OF_ROLE, WORKER_ROLES, type WorkerRole } from '../contracts';
 import type { LiteshipConfig } from '../infra/config';
+import { LocalStackError } from '../infra/local-stack/errors';
 import { repoRoot } from '../infra/paths';
 
 const START_TIMEOUT_MS = 180_000;
@@ -106,9 +107,9 @@ export async function ensureLocalWorkers(config: LiteshipConfig, client: Client,
   for (const { role, at } of started) {
     while (!(await hasPoller(client, config.temporal.namespace, TASK_QUEUE_OF_ROLE[role], at))) {
       if (!readRecord(config, role)) {
-        throw new Error(`the local ${role} worker exited while starting: see ${workerLogPath(config, role)}`);
+        throw new LocalStackError('start-failed', `the local ${role} worker exited while starting: see ${workerLogPath(config, role)}`);
       }
-      if (Date.now() - at > START_TIMEOUT_MS) throw new Error(`the local ${role} worker did not start polling in ${START_TIMEOUT_MS / 1000} s: see ${workerLogPath(config, role)}`);
+      if (Date.now() - at > START_TIMEOUT_MS) throw new LocalStackError('start-failed', `the local ${role} worker did not start polling in ${START_TIMEOUT_MS / 1000} s: see ${workerLogPath(config, role)}`);
       await new Promise((r) => setTimeout(r, 500));
     }
   }

@@ -1,5 +1,9 @@
 /** The liteship CLI: one file per command, dispatched here. */
-import { processIO, type Command, type CommandIO } from './io';
+import { HelpRequested } from './args';
+import { ExitCode } from './exit-codes';
+import { processIO, UsageError, type Command, type CommandIO } from './io';
+import { reportError } from './report-error';
+import { liteshipVersion } from './version';
 
 const HELP = `liteship: ship TensorFlow.js models as benchmarked, versioned TFLite releases
 
@@ -12,10 +16,13 @@ Usage:
   liteship inspect <file.tflite> [--json]         show ops, tensors, signature and sizes
   liteship dev up|down|status                     manage the local stack (Temporal + MinIO)
   liteship worker [--queue pipeline|training]     run workers (for real deployments)
+  liteship help <command>                         a command's options (also: liteship <command> --help)
+  liteship --version                              print liteship's version
 
 Configuration comes from the environment: TEMPORAL_ADDRESS (+ TEMPORAL_NAMESPACE, TEMPORAL_API_KEY,
 TEMPORAL_TLS*) for a Temporal cluster, LITESHIP_S3_BUCKET (+ LITESHIP_S3_ENDPOINT, AWS_REGION and the
 AWS credential chain) for S3. With neither set, liteship starts a local stack in .liteship/.
+Exit codes: 0 done, 2 usage, 3 invalid input, 5 rejected by the gate, ... (README, "Exit codes").
 `;
 
 const COMMANDS: Record<string, () => Promise<Command>> = {
@@ -31,29 +38,45 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
 
 export async function main(argv: string[], io: CommandIO = processIO): Promise<number> {
   const [name, ...rest] = argv;
-  if (!name || name === 'help' || name === '--help' || name === '-h') {
+  if (!name) {
     io.stdout(HELP);
-    return name ? 0 : 2;
+    return ExitCode.usage;
   }
+  if (name === '--help' || name === '-h') {
+    io.stdout(HELP);
+    return ExitCode.ok;
+  }
+  if (name === '--version' || name === '-V' || name === 'version') {
+    io.stdout(`liteship ${liteshipVersion()}\n`);
+    return ExitCode.ok;
+  }
+  if (name === 'help') {
+    // `liteship help <command>` is `liteship <command> --help`: every command answers --help first.
+    const [topic, ...extra] = rest;
+    if (!topic) {
+      io.stdout(HELP);
+      return ExitCode.ok;
+    }
+    if (extra.length > 0) return reportError(new UsageError(`help takes one command name, got ${rest.join(' ')}\nusage: liteship help <command>`), io);
+    return runCommand(topic, ['--help'], io);
+  }
+  if (name.startsWith('-')) return reportError(new UsageError(`unknown option ${name}: options go after the command\nusage: liteship <command> [options]  (\`liteship --help\` lists the commands)`), io);
+  return runCommand(name, rest, io);
+}
+
+async function runCommand(name: string, argv: string[], io: CommandIO): Promise<number> {
   const load = COMMANDS[name];
   if (!load) {
     io.stderr(`liteship: unknown command "${name}"\n\n${HELP}`);
-    return 2;
+    return ExitCode.usage;
   }
   try {
-    return await (await load())(rest, io);
+    return await (await load())(argv, io);
   } catch (err) {
+    if (err instanceof HelpRequested) {
+      io.stdout(`usage: ${err.help.trimEnd()}\n`);
+      return ExitCode.ok;
+    }
     return reportError(err, io);
   }
-}
-
-/** Known, fixable problems print as one message; anything else keeps its stack for a bug report. */
-function reportError(err: unknown, io: CommandIO): number {
-  const known = ['UsageError', 'ConfigError', 'SpecValidationError', 'StorageAccessError', 'LocalStackError', 'PrerequisiteError', 'DatasetError'];
-  if (err instanceof Error && known.includes(err.name)) {
-    io.stderr(`liteship: ${err.message}\n`);
-    return err.name === 'UsageError' ? 2 : 1;
-  }
-  io.stderr(`liteship: unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-  return 1;
 }

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { MANIFEST_SCHEMA, RELEASE_FILES, parseAutoVersion, storageKeys, type ReleaseManifest } from '../contracts';
 import { listVersionFolders } from '../infra/release-folders';
 import type { ObjectStore } from '../infra/object-store';
-import { UsageError } from './io';
+import { CorruptFileError, NotFoundError } from './errors';
 
 export async function listReleases(store: ObjectStore, model: string): Promise<ReleaseManifest[]> {
   const versions = await listVersionFolders(store, model);
@@ -16,8 +16,16 @@ export async function listReleases(store: ObjectStore, model: string): Promise<R
 export async function readManifest(store: ObjectStore, model: string, version: string): Promise<ReleaseManifest | undefined> {
   const key = storageKeys.releaseFile(model, version, RELEASE_FILES.manifest);
   if (!(await store.head(key))) return undefined;
-  const manifest = JSON.parse(new TextDecoder().decode(await store.get(key))) as ReleaseManifest;
-  if (manifest.schema !== MANIFEST_SCHEMA) throw new Error(`${store.uriFor(key)} has schema ${manifest.schema}, expected ${MANIFEST_SCHEMA}`);
+  let manifest: ReleaseManifest;
+  try {
+    manifest = JSON.parse(new TextDecoder().decode(await store.get(key))) as ReleaseManifest;
+  } catch (err) {
+    if (!(err instanceof SyntaxError)) throw err;
+    throw new CorruptFileError(`${store.uriFor(key)} is not valid JSON (${err.message}): the release is damaged; do not use it`);
+  }
+  if (manifest.schema !== MANIFEST_SCHEMA) {
+    throw new CorruptFileError(`${store.uriFor(key)} has schema ${JSON.stringify(manifest.schema)}, expected ${MANIFEST_SCHEMA}: it was written by another liteship version or is damaged`);
+  }
   return manifest;
 }
 
@@ -26,16 +34,19 @@ export async function fetchReleaseFile(store: ObjectStore, model: string, versio
   const manifest = await readManifest(store, model, version);
   if (!manifest) {
     const known = (await listReleases(store, model)).map((m) => m.version);
-    throw new UsageError(
+    throw new NotFoundError(
       `no release ${model} ${version}${known.length ? `; released versions: ${known.join(', ')}` : `; ${model} has no releases yet`}`,
     );
   }
   const expected = manifest.files[file];
-  if (!expected) throw new UsageError(`release ${model} ${version} has no file ${file}; it has ${Object.keys(manifest.files).join(', ')}`);
+  if (!expected) throw new NotFoundError(`release ${model} ${version} has no file ${file}; it has ${Object.keys(manifest.files).join(', ')}`);
   const bytes = await store.get(storageKeys.releaseFile(model, version, file));
   const sha256 = createHash('sha256').update(bytes).digest('hex');
   if (sha256 !== expected.sha256 || bytes.byteLength !== expected.bytes) {
-    throw new Error(`${file} of ${model} ${version} does not match its manifest (sha256 ${sha256}, expected ${expected.sha256}): do not use it`);
+    throw new CorruptFileError(
+      `${file} of ${model} ${version} does not match its manifest (${bytes.byteLength} bytes with sha256 ${sha256}; the manifest lists ` +
+        `${expected.bytes} bytes with sha256 ${expected.sha256}): the stored file was changed or damaged, so nothing was written; do not use it`,
+    );
   }
   return { manifest, bytes, sha256 };
 }

@@ -1,6 +1,7 @@
 export * from './architecture';
 export * from './artifacts';
 export * from './errors';
+export * from './names';
 export * from './pipeline-build';
 export * from './progress';
 export * from './queues';

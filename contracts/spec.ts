@@ -5,6 +5,8 @@
  */
 
 import { architectureImageProblem, checkArchitecture, type ArchitectureSpec } from './architecture';
+import { FailureType, type FailureDeclaration } from './errors';
+import { MODEL_NAME_PATTERN, MODEL_NAME_RULE, VERSION_PATTERN, VERSION_RULE } from './names';
 import { MODEL_VARIANTS, QUANTIZATION_VARIANTS, isPrunedVariant, type GateBudgets, type ModelVariant } from './variants';
 import type { SpecSchemaRecorder } from './spec-schema-recorder';
 
@@ -108,6 +110,7 @@ export interface SpecProblem {
 
 export class SpecValidationError extends Error {
   override readonly name = 'SpecValidationError';
+  static readonly failure: FailureDeclaration = { type: FailureType.invalidSpec, retryable: false };
   constructor(
     readonly problems: SpecProblem[],
     readonly source = 'spec',
@@ -119,8 +122,6 @@ export class SpecValidationError extends Error {
   }
 }
 
-const NAME_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/;
-const VERSION_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
 
 /**
  * Collects every problem instead of stopping at the first, so one edit fixes the spec. With a
@@ -290,8 +291,8 @@ export function validateSpec(raw: unknown, source = 'spec', recorder?: SpecSchem
   if (!obj) throw new SpecValidationError(c.problems, source);
   c.unknownKeys(obj, '', ['model', 'version', 'description', 'architecture', 'data', 'training', 'benchmark', 'variants', 'quantization', 'pruning', 'gate']);
 
-  const model = c.string(obj.model, 'model', NAME_PATTERN, 'must be lowercase letters, digits and dashes (at most 63), starting with a letter or digit');
-  const version = obj.version === undefined ? undefined : c.string(obj.version, 'version', VERSION_PATTERN, 'must be letters, digits, dots, dashes or underscores');
+  const model = c.string(obj.model, 'model', MODEL_NAME_PATTERN, MODEL_NAME_RULE);
+  const version = obj.version === undefined ? undefined : c.string(obj.version, 'version', VERSION_PATTERN, VERSION_RULE);
   const description = obj.description === undefined ? undefined : c.string(obj.description, 'description');
   const architecture = checkArchitecture(obj.architecture, (path, message) => c.fail(path, message), (value, path) => c.location(value, path));
   const data = checkData(c, obj.data);

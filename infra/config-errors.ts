@@ -1,6 +1,8 @@
 /** A configuration value is wrong: the message names the variable and says how to fix it. */
+import { FailureType, type FailureDeclaration } from '../contracts/errors';
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
+  static readonly failure: FailureDeclaration = { type: FailureType.invalidConfig, retryable: false };
 }
 
 export function parsePort(env: NodeJS.ProcessEnv, name: string, fallback: number): number {

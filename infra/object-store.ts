@@ -1,5 +1,6 @@
 // The storage port of liteship: a few operations on one bucket, with typed
 // errors so callers can tell "already published" from "cannot reach storage".
+import { FailureType, type FailureDeclaration } from '../contracts/errors';
 
 export interface PutOptions {
   /** '*' makes the write conditional: it fails with ObjectAlreadyExistsError if the key exists. */
@@ -47,6 +48,7 @@ export interface ObjectStore {
 
 export class ObjectAlreadyExistsError extends Error {
   override readonly name = 'ObjectAlreadyExistsError';
+  static readonly failure: FailureDeclaration = { type: FailureType.alreadyExists, retryable: false };
   constructor(
     readonly uri: string,
     options?: ErrorOptions,
@@ -58,6 +60,8 @@ export class ObjectAlreadyExistsError extends Error {
 /** A conditional write (ifMatch) lost: someone changed or removed the object since its ETag was read. */
 export class ObjectChangedError extends Error {
   override readonly name = 'ObjectChangedError';
+  /** Another writer won the race: a fresh attempt reads the new state and can succeed. */
+  static readonly failure: FailureDeclaration = { type: FailureType.concurrentChange, retryable: true };
   constructor(
     readonly uri: string,
     options?: ErrorOptions,
@@ -68,6 +72,7 @@ export class ObjectChangedError extends Error {
 
 export class ObjectNotFoundError extends Error {
   override readonly name = 'ObjectNotFoundError';
+  static readonly failure: FailureDeclaration = { type: FailureType.notFound, retryable: false };
   constructor(
     readonly uri: string,
     options?: ErrorOptions,
@@ -89,6 +94,11 @@ export type StorageAccessProblem =
 /** Storage cannot be used at all: retrying the same call will not help until someone fixes the setup. */
 export class StorageAccessError extends Error {
   override readonly name = 'StorageAccessError';
+  /** Wrong credentials or a missing bucket will not fix themselves; a network blip or a restarting server might. */
+  static readonly failure: FailureDeclaration = (err) =>
+    isTransientStorageProblem((err as StorageAccessError).problem)
+      ? { type: FailureType.storageUnreachable, retryable: true }
+      : { type: FailureType.storageAccess, retryable: false };
   constructor(
     readonly problem: StorageAccessProblem,
     message: string,
@@ -96,4 +106,8 @@ export class StorageAccessError extends Error {
   ) {
     super(message, options);
   }
+}
+
+export function isTransientStorageProblem(problem: StorageAccessProblem): boolean {
+  return problem === 'unreachable' || problem === 'timeout';
 }

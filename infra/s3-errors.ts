@@ -114,6 +114,12 @@ export function toStorageError(raw: unknown, op: Op, key: string | undefined, ct
       opts,
     );
   }
+  if (status !== undefined && status >= 400 && status < 500 && ![404, 408, 409, 429].includes(status)) {
+    // Any other client error (e.g. 400 for a key MinIO will not store, such as one with ".." in it)
+    // fails the same way on every retry: say what the server answered.
+    const answer = err.name && err.name !== 'Unknown' ? `${err.name}: ${err.message ?? ''}` : 'no S3 error document';
+    return new StorageAccessError('unexpected', `${ctx.where} refused ${op} ${uri} with HTTP ${status} (${answer}): check the key, the bucket and LITESHIP_S3_ENDPOINT`, opts);
+  }
   return raw;
 }
 

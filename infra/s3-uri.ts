@@ -1,4 +1,5 @@
 // s3://bucket/key references: the form artifact refs take between activities.
+import { FailureType, type FailureDeclaration } from '../contracts/errors';
 
 export interface S3Location {
   bucket: string;
@@ -7,6 +8,7 @@ export interface S3Location {
 
 export class InvalidS3UriError extends Error {
   override readonly name = 'InvalidS3UriError';
+  static readonly failure: FailureDeclaration = { type: FailureType.invalidSpec, retryable: false };
 }
 
 export function isS3Uri(value: string): boolean {

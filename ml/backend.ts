@@ -21,6 +21,7 @@ import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import type { BackendPreference } from '../contracts/spec';
 import { registerWasmTrainingKernels } from './wasm-kernels';
+import { FailureType, type FailureDeclaration } from '../contracts/errors';
 
 export type { BackendPreference };
 
@@ -44,6 +45,7 @@ const PREFERENCES: readonly BackendPreference[] = ['auto', 'tensorflow', 'wasm',
 
 export class BackendUnavailableError extends Error {
   override readonly name = 'BackendUnavailableError';
+  static readonly failure: FailureDeclaration = { type: FailureType.backendUnavailable, retryable: false };
 }
 
 /** The preference that applies, from the argument and `LITESHIP_BACKEND` (see the module comment). */

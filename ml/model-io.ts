@@ -14,6 +14,7 @@
 // back compiled (fresh optimizer) and can be evaluated or fine-tuned.
 import * as tf from '@tensorflow/tfjs';
 import { freezeBatchNormStatistics } from './architectures/fine-tune';
+import { FailureType, type FailureDeclaration } from '../contracts/errors';
 import { restoreAdamBetaPowers } from './loop/adam-state';
 
 const MAGIC = 'LSMD';
@@ -22,6 +23,7 @@ const PREFIX = 12;
 
 export class ModelFormatError extends Error {
   override readonly name = 'ModelFormatError';
+  static readonly failure: FailureDeclaration = { type: FailureType.corruptArtifact, retryable: false };
 }
 
 interface Header {

@@ -8,6 +8,7 @@ import type { ImageSet } from './data/image-set';
 import { evaluateModel } from './evaluate';
 import { runEpochs } from './loop/epoch-loop';
 import type { RunnerOptions, StepMethod } from './loop/step-runners';
+import { FailureType, type FailureDeclaration } from '../contracts/errors';
 
 export interface TrainOptions {
   /** Index one past the last epoch to run (Keras semantics: total epochs). */
@@ -63,6 +64,7 @@ export interface TrainingHistory {
 /** The loss became NaN or infinite: retrying the same recipe cannot help. */
 export class TrainingDivergedError extends Error {
   override readonly name = 'TrainingDivergedError';
+  static readonly failure: FailureDeclaration = { type: FailureType.trainingDiverged, retryable: false };
 }
 
 function checkModelAndData(model: tf.LayersModel, train: ImageSet): void {

@@ -1,9 +1,12 @@
-// One error class per failure kind, each with an explicit `name` so callers (the
-// pipeline's convert activity, the CLI) can map them to non-retryable failures.
+// One error class per failure kind, each with an explicit `name` for messages and a static
+// `failure` descriptor (contracts/errors.ts) that the pipeline and the CLI map by class chain,
+// so every subclass of ConversionError is an UnsupportedModel failure that no retry can fix.
+import { FailureType, type FailureDeclaration } from '../contracts/errors';
 
 /** Base class of everything convert() throws on purpose. */
 export class ConversionError extends Error {
   override name = 'ConversionError';
+  static readonly failure: FailureDeclaration = { type: FailureType.unsupportedModel, retryable: false };
 }
 
 /** A layer class liteship cannot convert; thrown before any bytes are written. */
@@ -43,4 +46,5 @@ export class UnsupportedModelError extends ConversionError {
 /** Bytes that are not a readable TFLite flatbuffer. */
 export class InvalidTfliteError extends Error {
   override name = 'InvalidTfliteError';
+  static readonly failure: FailureDeclaration = { type: FailureType.corruptArtifact, retryable: false };
 }

@@ -15,6 +15,7 @@ import type { Graph } from './graph/graph';
 import { appendAssociatedFiles, classifierMetadata, type ClassifierMetadataOptions } from './metadata/classifier';
 
 import type { QuantizationVariant } from '../contracts/variants';
+import { FailureType, type FailureDeclaration } from '../contracts/errors';
 
 export { QUANTIZATION_VARIANTS, type QuantizationVariant } from '../contracts/variants';
 
@@ -49,6 +50,7 @@ export interface VariantFile {
 
 export class VariantOptionsError extends Error {
   override readonly name = 'VariantOptionsError';
+  static readonly failure: FailureDeclaration = { type: FailureType.unsupportedModel, retryable: false };
 }
 
 export async function convertVariant(model: LayersModel, variant: QuantizationVariant, options: VariantOptions = {}): Promise<VariantFile> {

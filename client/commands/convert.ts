@@ -11,12 +11,23 @@ import { ConversionError, readTflite } from '../../tflite';
 import { convertVariant, type QuantizationVariant } from '../../tflite/variants';
 import { loadInterpreter } from '../../tflite/runtimes/tfjs-tflite-node';
 import { loadCalibrationSamples } from '../calibration-file';
-import { parseArgs } from '../args';
+import { parseArgs, usageError } from '../args';
+import { CorruptFileError } from '../errors';
+import { ExitCode } from '../exit-codes';
 import { UsageError, type CommandIO } from '../io';
 
-const USAGE =
-  'liteship convert <model.json | folder> -o <file.tflite> [--quantize float16|dynamic|int8] ' +
-  '[--calibration <samples.npy|.idx|.csv>] [--calibration-samples N] [--int8-io] [--sparse] [--description <text>]';
+const USAGE = `liteship convert <model.json | folder> -o <file.tflite> [--quantize float16|dynamic|int8] [--calibration <samples.npy|.idx|.csv>] [--calibration-samples N] [--int8-io] [--sparse] [--description <text>]
+Converts a TensorFlow.js layers model saved with model.save('file://folder') into a .tflite file
+with liteship's own converter (no Python, no Temporal, no S3).
+
+Options:
+  -o, --output <file>          the .tflite to write (written beside it, then renamed into place)
+  --quantize <mode>            float16, dynamic (int8 weights) or int8 (weights and activations)
+  --calibration <file>         representative inputs for --quantize int8 (.npy, .idx or .csv)
+  --calibration-samples <n>    how many of them to use (default 300)
+  --int8-io                    with --quantize int8: int8 input and output tensors too
+  --sparse                     store a pruned model's zeros in TFLite's sparse encoding
+  --description <text>         the model description recorded in the file`;
 const QUANTIZE_MODES: Record<string, QuantizationVariant> = { none: 'float32', float16: 'float16', dynamic: 'dynamic-int8', int8: 'int8' };
 
 interface SavedModelJson {
@@ -43,7 +54,7 @@ export async function loadSavedLayersModel(argument: string): Promise<tf.LayersM
   try {
     saved = JSON.parse(text) as SavedModelJson;
   } catch (err) {
-    throw new UsageError(`${jsonPath} is not valid JSON (${err instanceof Error ? err.message : String(err)})`);
+    throw new CorruptFileError(`${jsonPath} is not valid JSON (${err instanceof Error ? err.message : String(err)}): pass the model.json written by model.save('file://folder')`);
   }
   if (saved.format === 'graph-model') {
     throw new UsageError(`${jsonPath} is a tfjs graph model (from tensorflowjs_converter); liteship converts layers models saved with model.save(). Convert the original Keras/TF model with TensorFlow's TFLiteConverter instead.`);
@@ -65,10 +76,41 @@ export async function loadSavedLayersModel(argument: string): Promise<tf.LayersM
   }
   const weightData = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
   chunks.reduce((offset, chunk) => (weightData.set(chunk, offset), offset + chunk.length), 0);
-  return tf.loadLayersModel(tf.io.fromMemory({ modelTopology: saved.modelTopology, weightSpecs, weightData: weightData.buffer }));
+  checkWeightBytes(jsonPath, weightSpecs, weightData.byteLength);
+  try {
+    return await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: saved.modelTopology, weightSpecs, weightData: weightData.buffer }));
+  } catch (err) {
+    throw new CorruptFileError(`${jsonPath} cannot be loaded as a tfjs layers model: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+  }
+}
+
+const BYTES_PER_ELEMENT: Record<string, number> = { float32: 4, int32: 4, bool: 1, uint8: 1, uint16: 2, float16: 2, complex64: 8 };
+
+/**
+ * The weight files must hold exactly the bytes weightsManifest declares: fewer means a truncated
+ * copy (tfjs would fail deep inside with a message about tensor values), more means files from
+ * another model. Skipped when an entry's size cannot be known (string tensors).
+ */
+function checkWeightBytes(jsonPath: string, specs: tf.io.WeightsManifestEntry[], actual: number): void {
+  let expected = 0;
+  for (const spec of specs) {
+    const size = BYTES_PER_ELEMENT[spec.quantization?.dtype ?? spec.dtype];
+    if (size === undefined || !Array.isArray(spec.shape)) return;
+    expected += spec.shape.reduce((n, d) => n * d, 1) * size;
+  }
+  if (actual === expected) return;
+  const files = 'the weight files listed in its weightsManifest';
+  throw new CorruptFileError(
+    actual < expected
+      ? `${jsonPath}: ${files} hold ${actual} bytes but the manifest declares ${expected} bytes of weights (${specs.length} tensors): a weight file is truncated; copy the whole saved folder again or re-save the model`
+      : `${jsonPath}: ${files} hold ${actual} bytes but the manifest declares ${expected} bytes of weights (${specs.length} tensors): the weight files belong to another model; re-save the model`,
+  );
 }
 
 export async function convertCommand(argv: string[], io: CommandIO): Promise<number> {
+  // tfjs's production mode only silences its console advice (e.g. "install our node backend" when the
+  // plain JS backend runs the calibration): third-party noise in this command's output.
+  tf.enableProdMode();
   const args = parseArgs(
     argv,
     { string: ['output', 'description', 'quantize', 'calibration', 'calibration-samples'], boolean: ['int8-io', 'sparse'], aliases: { o: 'output' } },
@@ -76,10 +118,11 @@ export async function convertCommand(argv: string[], io: CommandIO): Promise<num
   );
   const [input, ...extra] = args.positionals;
   const output = args.flags.output;
-  if (input === undefined || extra.length > 0 || typeof output !== 'string') throw new UsageError(`usage: ${USAGE}`);
+  if (input === undefined || extra.length > 0) throw usageError('expected one model.json or folder', USAGE);
+  if (typeof output !== 'string') throw usageError('-o <file.tflite> is required: where to write the model', USAGE);
   const description = typeof args.flags.description === 'string' ? args.flags.description : undefined;
   const variant = QUANTIZE_MODES[typeof args.flags.quantize === 'string' ? args.flags.quantize : 'none'];
-  if (!variant) throw new UsageError(`--quantize must be one of float16, dynamic, int8; got ${String(args.flags.quantize)}\nusage: ${USAGE}`);
+  if (!variant) throw usageError(`--quantize must be one of float16, dynamic, int8; got ${String(args.flags.quantize)}`, USAGE);
   const calibrationFile = typeof args.flags.calibration === 'string' ? args.flags.calibration : undefined;
   if (variant === 'int8' && !calibrationFile) {
     throw new UsageError(`--quantize int8 calibrates activations on representative inputs: pass --calibration <samples.npy|.idx|.csv> (a few hundred typical inputs)`);
@@ -115,7 +158,7 @@ export async function convertCommand(argv: string[], io: CommandIO): Promise<num
   } catch (err) {
     if (err instanceof ConversionError) {
       io.stderr(`liteship convert: ${input} cannot be converted: ${err.message}\n`);
-      return 1;
+      return ExitCode.modelProblem;
     }
     throw err;
   } finally {

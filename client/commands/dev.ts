@@ -1,17 +1,25 @@
 /** `liteship dev up | down | status`: the local Temporal dev server and MinIO. */
 import { describeConfig, loadConfig, type LiteshipConfig } from '../../infra/config';
 import { credentialsFile, ensureLocalStack, localStackStatus, stopLocalStack, type ServerStatus } from '../../infra/local-stack';
-import { parseArgs } from '../args';
-import { UsageError, type CommandIO } from '../io';
+import { parseArgs, usageError } from '../args';
+import type { CommandIO } from '../io';
 import { localWorkerPid, stopLocalWorkers } from '../local-workers';
 
-const USAGE = 'liteship dev up|down|status [--json]';
+const USAGE = `liteship dev up|down|status [--json]
+Manages the local stack in the state folder (.liteship/ or LITESHIP_STATE_DIR): a Temporal dev server
+with its Web UI and a MinIO server with the release bucket.
+  up       start what is not running (and create the bucket)
+  down     stop the local workers and servers; the state folder (runs, releases) is kept
+  status   what runs where: addresses, pids, logs, UI links
+
+Options:
+  --json   machine-readable status`;
 const TITLES = { temporal: 'Temporal', minio: 'MinIO' } as const;
 
 export async function devCommand(argv: string[], io: CommandIO): Promise<number> {
   const args = parseArgs(argv, { boolean: ['json'] }, USAGE);
   const [action, ...extra] = args.positionals;
-  if (extra.length > 0) throw new UsageError(`unexpected argument ${extra[0]}\nusage: ${USAGE}`);
+  if (extra.length > 0) throw usageError(`unexpected argument ${extra[0]}`, USAGE);
   const json = args.flags.json === true;
   const config = loadConfig();
   switch (action) {
@@ -36,7 +44,7 @@ export async function devCommand(argv: string[], io: CommandIO): Promise<number>
     case 'status':
       return printStatus(config, io, json);
     default:
-      throw new UsageError(action ? `unknown dev action "${action}"\nusage: ${USAGE}` : `usage: ${USAGE}`);
+      throw usageError(action ? `unknown dev action "${action}"` : 'expected up, down or status', USAGE);
   }
 }
 

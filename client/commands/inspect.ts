@@ -6,11 +6,17 @@
 import { readFile } from 'node:fs/promises';
 import { byteBudget, InvalidTfliteError, readTflite } from '../../tflite';
 import type { TensorDescription, TfliteModelDescription } from '../../tflite';
-import { parseArgs } from '../args';
+import { parseArgs, usageError } from '../args';
+import { ExitCode } from '../exit-codes';
 import { formatModelMetadata } from './inspect-metadata';
 import { UsageError, type CommandIO } from '../io';
 
-const USAGE = 'liteship inspect <file.tflite> [--json]';
+const USAGE = `liteship inspect <file.tflite> [--json]
+Shows a .tflite file's inputs and outputs, signatures, operators with versions, tensors (shape, type,
+quantization), metadata and where its bytes go. Works on files from any TFLite converter.
+
+Options:
+  --json   the full description as JSON`;
 
 const shape = (t: TensorDescription): string =>
   `[${(t.shapeSignature ?? t.shape).join(', ')}]`;
@@ -70,7 +76,7 @@ export function formatDescription(file: string, d: TfliteModelDescription): stri
 export async function inspectCommand(argv: string[], io: CommandIO): Promise<number> {
   const args = parseArgs(argv, { boolean: ['json'] }, USAGE);
   const [file, ...extra] = args.positionals;
-  if (file === undefined || extra.length > 0) throw new UsageError(`usage: ${USAGE}`);
+  if (file === undefined || extra.length > 0) throw usageError('expected one .tflite file', USAGE);
   const bytes = await readFile(file).catch((err: NodeJS.ErrnoException) => {
     throw new UsageError(`cannot read ${file} (${err.code ?? err.message})`);
   });
@@ -80,7 +86,7 @@ export async function inspectCommand(argv: string[], io: CommandIO): Promise<num
   } catch (err) {
     if (err instanceof InvalidTfliteError) {
       io.stderr(`liteship inspect: ${file}: ${err.message}\n`);
-      return 1;
+      return ExitCode.invalidInput;
     }
     throw err;
   }

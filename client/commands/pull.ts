@@ -1,18 +1,28 @@
 /** `liteship pull <model> <version> -o <file>`: download a release's .tflite, checked against its manifest. */
 import { writeFile, rename } from 'node:fs/promises';
 import path from 'node:path';
-import { parseArgs } from '../args';
-import { UsageError, type CommandIO } from '../io';
+import { modelNameArg, parseArgs, usageError, versionArg } from '../args';
+import type { CommandIO } from '../io';
 import { fetchReleaseFile } from '../release-catalog';
 import { openStorage } from '../storage';
 
-const USAGE = 'liteship pull <model> <version> -o <file.tflite> [--file model.tflite|metrics.json]';
+const USAGE = `liteship pull <model> <version> -o <file.tflite> [--file model.tflite|metrics.json]
+Downloads one file of a published release and checks it against the release's manifest
+(sha256 and size) before writing it; a file that does not match is refused.
+
+Options:
+  -o, --output <file>   where to write the file (written beside it, then renamed into place)
+  --file <name>         which file of the release: model.tflite (default), metrics.json, ...`;
 
 export async function pullCommand(argv: string[], io: CommandIO): Promise<number> {
   const args = parseArgs(argv, { string: ['output', 'file'], aliases: { o: 'output' } }, USAGE);
   const [model, version, ...extra] = args.positionals;
   const output = args.flags.output;
-  if (!model || !version || extra.length > 0 || typeof output !== 'string') throw new UsageError(`usage: ${USAGE}`);
+  if (!model || !version) throw usageError('expected a model name and a version', USAGE);
+  if (extra.length > 0) throw usageError(`unexpected argument ${extra[0]}`, USAGE);
+  if (typeof output !== 'string') throw usageError('-o <file> is required: where to write the file', USAGE);
+  modelNameArg(model, USAGE);
+  versionArg(version, USAGE);
   const store = await openStorage((line) => io.stderr(`${line}\n`));
   const file = typeof args.flags.file === 'string' ? args.flags.file : 'model.tflite';
   const { bytes, sha256 } = await fetchReleaseFile(store, model, version, file);

@@ -1,17 +1,22 @@
 /** `liteship releases <model>`: the published versions of a model, oldest first. */
 import { architectureLabel } from '../../contracts';
-import { parseArgs } from '../args';
+import { modelNameArg, parseArgs, usageError } from '../args';
 import { openStorage } from '../storage';
-import { UsageError, type CommandIO } from '../io';
+import type { CommandIO } from '../io';
 import { listReleases } from '../release-catalog';
 import { formatBytes } from '../summary';
 
-const USAGE = 'liteship releases <model> [--json]';
+const USAGE = `liteship releases <model> [--json]
+Lists the published releases of a model, oldest first: accuracy, size, latency, variant, data and code.
+
+Options:
+  --json   one JSON array with each release's summary and location`;
 
 export async function releasesCommand(argv: string[], io: CommandIO): Promise<number> {
   const args = parseArgs(argv, { boolean: ['json'] }, USAGE);
   const [model, ...extra] = args.positionals;
-  if (!model || extra.length > 0) throw new UsageError(`expected one model name\nusage: ${USAGE}`);
+  if (!model || extra.length > 0) throw usageError('expected one model name', USAGE);
+  modelNameArg(model, USAGE);
   const store = await openStorage((line) => io.stderr(`${line}\n`));
   const releases = await listReleases(store, model);
   if (args.flags.json) {

@@ -2,16 +2,25 @@
 import { WorkflowFailedError } from '@temporalio/client';
 import { PIPELINE_TASK_QUEUE, type ReleaseResult } from '../../contracts';
 import type { releaseModel } from '../../workflows';
-import { parseArgs } from '../args';
+import { parseArgs, usageError } from '../args';
 import { openEnvironment } from '../environment';
 import { followRun } from '../follow-run';
-import { UsageError, type CommandIO } from '../io';
+import type { CommandIO } from '../io';
+import { exitCodeForRunFailure } from '../run-exit-code';
 import { ensureLocalWorkers } from '../local-workers';
 import { createProgressRenderer } from '../progress-view';
 import { loadSpecFile } from '../spec-file';
 import { failureChain, formatSummary } from '../summary';
 
-const USAGE = 'liteship run <spec.json> [--detach] [--json] [--id <workflow-id>]';
+const USAGE = `liteship run <spec.json> [--detach] [--json] [--id <workflow-id>]
+Starts a release workflow for the spec and follows it to its summary (train, evaluate, prune,
+convert, benchmark, select, publish). Without TEMPORAL_ADDRESS and LITESHIP_S3_BUCKET it starts
+the local stack and local workers first.
+
+Options:
+  --detach          start the run and return; follow it with \`liteship status <workflow-id>\`
+  --json            print the result (or the failure reasons) as JSON on stdout
+  --id <id>         the workflow id to use (default: release-<model>-<time>-<random>)`;
 
 function newWorkflowId(model: string): string {
   const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '').replace('T', '-');
@@ -21,7 +30,7 @@ function newWorkflowId(model: string): string {
 export async function runCommand(argv: string[], io: CommandIO): Promise<number> {
   const args = parseArgs(argv, { boolean: ['detach', 'json'], string: ['id'] }, USAGE);
   const [specPath, ...extra] = args.positionals;
-  if (!specPath || extra.length > 0) throw new UsageError(`expected one spec file\nusage: ${USAGE}`);
+  if (!specPath || extra.length > 0) throw usageError('expected one spec file', USAGE);
   const json = args.flags.json === true;
   const say = (line: string) => io.stderr(`${line}\n`);
 
@@ -49,7 +58,7 @@ export async function runCommand(argv: string[], io: CommandIO): Promise<number>
       const reasons = failureChain(err);
       if (json) io.stdout(`${JSON.stringify({ workflowId, status: 'failed', reasons }, null, 2)}\n`);
       else io.stderr(`\nrelease failed, nothing was published:\n${reasons.map((r) => `  ${r}`).join('\n')}\n`);
-      return 1;
+      return exitCodeForRunFailure(err);
     }
   } finally {
     await env.close();

@@ -4,6 +4,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { S3Credentials } from '../config';
+import { LocalStackError } from './errors';
 
 export function credentialsFile(stateDir: string): string {
   return path.join(stateDir, 'minio-credentials.json');
@@ -23,11 +24,11 @@ export function readLocalCredentials(stateDir: string): S3Credentials | undefine
   try {
     parsed = JSON.parse(text);
   } catch {
-    throw new Error(`${file} is not valid JSON: delete it and run 'liteship dev up' to generate new credentials`);
+    throw new LocalStackError('start-failed', `${file} is not valid JSON: delete it and run 'liteship dev up' to generate new credentials`);
   }
   const c = parsed as Partial<S3Credentials> | null;
   if (!c || typeof c.accessKeyId !== 'string' || typeof c.secretAccessKey !== 'string') {
-    throw new Error(`${file} lacks accessKeyId/secretAccessKey: delete it and run 'liteship dev up' to generate new credentials`);
+    throw new LocalStackError('start-failed', `${file} lacks accessKeyId/secretAccessKey: delete it and run 'liteship dev up' to generate new credentials`);
   }
   return { accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey };
 }

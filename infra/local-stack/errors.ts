@@ -1,6 +1,8 @@
 /** Why the local stack could not start, with what to install, set or look at. Printed without a stack trace. */
+import { FailureType, type FailureDeclaration } from '../../contracts/errors';
 export class LocalStackError extends Error {
   override readonly name = 'LocalStackError';
+  static readonly failure: FailureDeclaration = { type: FailureType.localStack, retryable: false };
   constructor(
     readonly problem: 'missing-prerequisite' | 'port-in-use' | 'install-failed' | 'start-failed' | 'locked',
     message: string,

@@ -1,5 +1,6 @@
 // What a spec may say about the model to train. Mirrors contracts' ArchitectureSpec
-// structurally (ml does not import contracts).
+// structurally (ml does not import contracts' spec types; only its failure declarations).
+import { FailureType, type FailureDeclaration } from '../../contracts/errors';
 
 /** A layer in TensorFlow.js's layer vocabulary: `type` is the tf.layers factory name. */
 export type LayerConfig = { type: string } & Record<string, unknown>;
@@ -23,4 +24,6 @@ export interface ConverterTable {
 /** A model cannot be built or would not convert: what is wrong and how to fix it. */
 export class ArchitectureError extends Error {
   override readonly name = 'ArchitectureError';
+  /** The spec's architecture cannot be built or would not convert: a retry builds the same model. */
+  static readonly failure: FailureDeclaration = { type: FailureType.unsupportedModel, retryable: false };
 }

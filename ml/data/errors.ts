@@ -1,6 +1,7 @@
-// Bad input data is a user mistake, not a transient failure: the pipeline maps
-// DatasetError to a non-retryable failure whose type is `name`, so the name is
-// set explicitly (class names do not survive minification or re-export).
+// Bad input data is a user mistake, not a transient failure: DatasetError declares a
+// non-retryable InvalidDataset failure (contracts/errors.ts); `name` is set explicitly for
+// messages (class names do not survive minification or re-export).
+import { FailureType, type FailureDeclaration } from '../../contracts/errors';
 
 /** Machine-readable reason, stable across message wording changes. */
 export type DatasetErrorCode =
@@ -13,6 +14,7 @@ export type DatasetErrorCode =
   | 'zero-dim'
   | 'truncated'
   | 'trailing-bytes'
+  | 'too-large'
   | 'wrong-type'
   | 'wrong-rank'
   | 'wrong-shape'
@@ -26,6 +28,7 @@ export type DatasetErrorCode =
 
 export class DatasetError extends Error {
   override readonly name = 'DatasetError';
+  static readonly failure: FailureDeclaration = { type: FailureType.invalidDataset, retryable: false };
   constructor(
     readonly code: DatasetErrorCode,
     /** File or URI the problem was found in. */

@@ -3,7 +3,7 @@
 //   then one big-endian uint32 per dimension, then the elements, big-endian,
 //   row-major. Every structural fact is checked, because a truncated download
 //   otherwise turns into a model silently trained on garbage.
-import { gunzipSync } from 'node:zlib';
+import { constants as zlibConstants, gunzipSync } from 'node:zlib';
 import { DatasetError } from './errors';
 
 export type IdxDtype = 'uint8' | 'int8' | 'int16' | 'int32' | 'float32' | 'float64';
@@ -155,17 +155,89 @@ function readElements(view: DataView, offset: number, count: number, dtype: IdxD
   }
 }
 
+/**
+ * The most one IDX file may hold once decompressed: MNIST's largest file is 47 MB; a gigabyte is a
+ * dataset to split into files (or shards), not one array to hold in a worker's memory.
+ */
+export const MAX_IDX_BYTES = 2 ** 30;
+/** The longest IDX header: 4 bytes of magic number and 255 dimensions. */
+const MAX_HEADER_BYTES = 4 + 4 * 255;
+
+/**
+ * Decompresses a .gz IDX file no further than its header allows: the header is read from the
+ * first bytes of the stream, then the whole file is decompressed with an output limit of the
+ * size the header declares (and never more than MAX_IDX_BYTES), so a file that decompresses to
+ * more (a gzip bomb, or data appended) stops at that limit with a clear error instead of filling
+ * the worker's memory.
+ */
 function gunzip(bytes: Uint8Array, source: string): Uint8Array {
-  try {
-    return gunzipSync(bytes);
-  } catch (err) {
-    const reason = err instanceof Error ? err.message : String(err);
+  const head = gunzipHead(bytes, source);
+  const declared = declaredSize(head);
+  // A header that declares nothing sensible is reported by parseIdx from these first bytes.
+  if (declared === undefined) return head;
+  if (declared > MAX_IDX_BYTES) {
     throw new DatasetError(
-      'gzip',
+      'too-large',
       source,
-      `starts with the gzip signature but cannot be decompressed (${reason}); the download is probably incomplete. ${REDOWNLOAD}`,
+      `the IDX header declares ${declared} bytes (dims ${idxDims(head).join('x')}), more than liteship reads from one file ` +
+        `(${MAX_IDX_BYTES} bytes): split the data into several files, or check the header if the file should be smaller.`,
     );
   }
+  try {
+    return gunzipSync(bytes, { maxOutputLength: declared });
+  } catch (err) {
+    // Node's documented code for "the output limit was reached" (a RangeError from Node's own realm).
+    if ((err as NodeJS.ErrnoException | undefined)?.code === 'ERR_BUFFER_TOO_LARGE') {
+      throw new DatasetError(
+        'trailing-bytes',
+        source,
+        `decompresses to more than the ${declared} bytes its IDX header declares (dims ${idxDims(head).join('x')}): the header ` +
+          'dimensions are wrong, another file was appended, or the file is a decompression bomb. Re-export the file.',
+      );
+    }
+    throw gzipError(err, source);
+  }
+}
+
+/** At least the IDX header's bytes from the start of the stream (or all of a shorter file), decompressing a bounded prefix. */
+function gunzipHead(bytes: Uint8Array, source: string): Uint8Array {
+  // Deflate expands at most ~1032:1, so a prefix of n compressed bytes yields at most ~1 MB per KB.
+  for (let n = 1024; ; n *= 8) {
+    const prefix = bytes.subarray(0, Math.min(n, bytes.length));
+    let out: Uint8Array;
+    try {
+      out = gunzipSync(prefix, { finishFlush: zlibConstants.Z_SYNC_FLUSH, maxOutputLength: 1032 * n + MAX_HEADER_BYTES });
+    } catch (err) {
+      throw gzipError(err, source);
+    }
+    const headerBytes = out.length >= 4 ? 4 + 4 * (out[3] ?? 0) : MAX_HEADER_BYTES;
+    if (out.length >= headerBytes || prefix.length === bytes.length) return out;
+  }
+}
+
+function idxDims(head: Uint8Array): number[] {
+  const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
+  return Array.from({ length: head[3] ?? 0 }, (_, i) => view.getUint32(4 + 4 * i, false));
+}
+
+/** Header plus data bytes the header declares, or undefined when the header is not a usable IDX header. */
+function declaredSize(head: Uint8Array): number | undefined {
+  if (head.length < 4 || head[0] !== 0 || head[1] !== 0) return undefined;
+  const type = ELEMENT_TYPES.get(head[2] ?? 0);
+  const rank = head[3] ?? 0;
+  if (!type || rank < 1 || head.length < 4 + 4 * rank) return undefined;
+  const dims = idxDims(head);
+  if (dims.includes(0)) return undefined;
+  return 4 + 4 * rank + dims.reduce((a, d) => a * d, 1) * type.size;
+}
+
+function gzipError(err: unknown, source: string): DatasetError {
+  const reason = err instanceof Error ? err.message : String(err);
+  return new DatasetError(
+    'gzip',
+    source,
+    `starts with the gzip signature but cannot be decompressed (${reason}); the download is probably incomplete. ${REDOWNLOAD}`,
+  );
 }
 
 /** Encodes a tensor as IDX bytes (big-endian); used for fixtures and exports. */

@@ -1,6 +1,7 @@
 // The metadata every liteship image classifier carries: what the app needs to feed the
 // model (image size, color space, how pixels are normalized) and to name its outputs
 // (labels.txt), so Android's Task Library and similar loaders need no glue code.
+import { FailureType, type FailureDeclaration } from '../../contracts/errors';
 import { buildModelMetadata } from './build';
 import { TFLITE_METADATA } from './schema';
 import type { ZipEntry } from './zip';
@@ -25,6 +26,8 @@ export interface ClassifierMetadataOptions {
 
 export class MetadataOptionsError extends Error {
   override readonly name = 'MetadataOptionsError';
+  /** Labels or normalization that do not fit the model: the same options fail again. */
+  static readonly failure: FailureDeclaration = { type: FailureType.unsupportedModel, retryable: false };
 }
 
 /** Class names "0".."N-1" for datasets that carry no names. */

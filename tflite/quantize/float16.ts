@@ -7,6 +7,7 @@ import type { Graph, GraphOp, GraphTensor } from '../graph/graph';
 import { tensorUses } from '../graph/passes/uses';
 import { BuiltinOperator, TensorType } from '../schema/enums';
 import { decodeFloat16Bits, toFloat16Array } from './float16-bits';
+import { FailureType, type FailureDeclaration } from '../../contracts/errors';
 
 export interface Float16Options {
   /** Constants with fewer elements stay float32 (default 0: convert all, as TF does). */
@@ -25,6 +26,7 @@ export interface Float16Report {
 /** Overflow would silently turn weights into Infinity: refuse with the tensor's name. */
 export class Float16OverflowError extends Error {
   override readonly name = 'Float16OverflowError';
+  static readonly failure: FailureDeclaration = { type: FailureType.unsupportedModel, retryable: false };
 }
 
 const FLOAT16_MAX = 65504;

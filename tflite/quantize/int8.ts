@@ -11,6 +11,7 @@ import type { TensorRange } from './calibration';
 import { quantizeWeightTensor, WEIGHT_AXIS } from './dynamic';
 import type { AffineParams } from './params';
 import { activationParams, quantizeBias, quantizeValues } from './params';
+import { FailureType, type FailureDeclaration } from '../../contracts/errors';
 
 export interface Int8Options {
   /** int8 input and output tensors (no QUANTIZE/DEQUANTIZE); the app quantizes with the reported params. */
@@ -27,6 +28,7 @@ export interface Int8Report {
 
 export class Int8QuantizationError extends Error {
   override readonly name = 'Int8QuantizationError';
+  static readonly failure: FailureDeclaration = { type: FailureType.unsupportedModel, retryable: false };
 }
 
 /** Output params fixed by the kernels, whatever the calibration says. */

@@ -1,7 +1,9 @@
 // Adapter for tfjs-tflite-node 0.0.2 (TFLite 2.9 with XNNPACK). Uses the native
 // interpreter directly with typed arrays, so no tfjs tensors cross the nested tfjs-core
-// that package bundles (it prints "Platform node has already been set": harmless).
-import { TFLiteNodeModelRunner } from 'tfjs-tflite-node';
+// that package bundles.
+// tfjs (and its tfjs-core) first, so the nested copy is the one that finds the platform set.
+import '@tensorflow/tfjs';
+import type * as TfliteNode from 'tfjs-tflite-node';
 import { elementCount } from '../graph/graph';
 import type { Interpreter, LoadOptions, RuntimeTensorInfo } from './types';
 
@@ -42,8 +44,33 @@ function checkInput(info: RuntimeTensorInfo, input: Float32Array, index: number,
   }
 }
 
+/**
+ * The package's nested tfjs-core registers the Node platform again when it loads, and says so with
+ * console.warn ("Platform node has already been set. Overwriting the platform with node."): true,
+ * harmless (both cores register the same platform) and noise in the CLI's output. The package is
+ * loaded once, on first use, with exactly that line held back; any other warning passes.
+ */
+const PLATFORM_NOTICE = /^Platform node has already been set\. Overwriting the platform with node\.?$/;
+let nativeConstructor: NativeConstructor | undefined;
+
+export function loadTfliteNode(): NativeConstructor {
+  if (nativeConstructor) return nativeConstructor;
+  const warn = console.warn;
+  console.warn = (...args: unknown[]) => {
+    if (!(args.length === 1 && typeof args[0] === 'string' && PLATFORM_NOTICE.test(args[0]))) warn(...args);
+  };
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const loaded = require('tfjs-tflite-node') as typeof TfliteNode;
+    nativeConstructor = loaded.TFLiteNodeModelRunner as unknown as NativeConstructor;
+  } finally {
+    console.warn = warn;
+  }
+  return nativeConstructor;
+}
+
 export async function loadInterpreter(bytes: Uint8Array, options: LoadOptions = {}): Promise<Interpreter> {
-  const Native = TFLiteNodeModelRunner as unknown as NativeConstructor;
+  const Native = loadTfliteNode();
   // Construction is synchronous; the async signature leaves room for runtimes that load lazily.
   const native = await Promise.resolve(new Native(exactArrayBuffer(bytes), { threads: options.numThreads ?? 1 }));
   const nativeInputs = native.getInputs();

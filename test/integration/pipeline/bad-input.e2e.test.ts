@@ -43,7 +43,7 @@ describe('bad input', () => {
     });
 
     const run = await runCli(['run', spec, '--json']);
-    expect(run.code).toBe(1);
+    expect(run.code).toBe(3); // invalid input
     const out = JSON.parse(run.stdout) as { workflowId: string; status: string; reasons: string[] };
     expect(out.status).toBe('failed');
     expect(out.reasons.join('\n')).toMatch(/train-images\.idx3-ubyte.*truncated/);
@@ -72,7 +72,7 @@ describe('bad input', () => {
     });
 
     const run = await runCli(['run', spec, '--json']);
-    expect(run.code).toBe(1);
+    expect(run.code).toBe(5); // rejected by the gate
     const out = JSON.parse(run.stdout) as { workflowId: string; reasons: string[] };
     const reasons = out.reasons.join('\n');
     expect(reasons).toContain('nothing was published: no variant meets the budgets');
@@ -86,7 +86,7 @@ describe('bad input', () => {
     const dir = tempDir();
     const spec = writeSpec(dir, 'invalid', { model: 'Bad Name', architecture: 'transformer', training: { epochs: 0 } });
     const run = await runCli(['run', spec]);
-    expect(run.code).toBe(1);
+    expect(run.code).toBe(3); // invalid input
     expect(run.stderr).toContain('is not a valid release spec (4 problems)');
     expect(run.stderr).toContain('model: "Bad Name" must be lowercase letters');
     expect(run.stderr).toContain('architecture: must be one of "mlp", "cnn", "mobilenet-v2", or an object');

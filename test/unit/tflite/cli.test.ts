@@ -11,6 +11,9 @@ import { loadInterpreter } from '../../../tflite/runtimes/tfjs-tflite-node';
 import { randomInputs, randomizeWeights, relativeMaxDiff, tfjsPredict } from './support/random-model';
 import { saveLayersModel } from './support/save-model';
 
+// The first conversion also loads the native TFLite interpreter.
+jest.setTimeout(60_000);
+
 const TF_FIXTURE = path.join(__dirname, '../../fixtures/tflite/tf-small-cnn.tflite');
 
 function captureIO(): { io: { stdout: (s: string) => void; stderr: (s: string) => void }; out: () => string; err: () => string } {
@@ -70,12 +73,12 @@ describe('liteship convert', () => {
     expect((await readFile(path.join(dir, 'mlp.tflite'))).subarray(4, 8).toString()).toBe('TFL3');
   });
 
-  it('reports an unsupported layer with exit code 1 and writes nothing', async () => {
+  it('reports an unsupported layer with exit code 4 (model problem) and writes nothing', async () => {
     const folder = path.join(dir, 'saved-lstm');
     await saveLayersModel(tf.sequential({ layers: [tf.layers.lstm({ inputShape: [4, 2], units: 3, name: 'the_lstm' })] }), folder);
     const output = path.join(dir, 'lstm.tflite');
     const { io, err } = captureIO();
-    expect(await convertCommand([folder, '-o', output], io)).toBe(1);
+    expect(await convertCommand([folder, '-o', output], io)).toBe(4);
     expect(err()).toContain('layer "the_lstm" is a LSTM');
     await expect(readFile(output)).rejects.toThrow('ENOENT');
   });
@@ -155,11 +158,11 @@ describe('liteship inspect', () => {
     expect(out()).toMatch(/sequential_1\/scores_1: 432/);
   });
 
-  it('exits 1 with the reason for a file that is not TFLite', async () => {
+  it('exits 3 (invalid input) with the reason for a file that is not TFLite', async () => {
     const bad = path.join(dir, 'bad.tflite');
     await writeFile(bad, 'definitely not a flatbuffer');
     const { io, err } = captureIO();
-    expect(await inspectCommand([bad], io)).toBe(1);
+    expect(await inspectCommand([bad], io)).toBe(3);
     expect(err()).toContain('not the TFLite file identifier');
   });
 
