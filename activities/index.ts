@@ -1,6 +1,7 @@
 /** All activities, made from their dependencies. Workflows import only the type. */
 import { ArtifactIO } from './artifact-io';
 import { createBenchmark } from './benchmark';
+import { createMoveChannel } from './channels';
 import { createConvert } from './convert';
 import { DatasetCache } from './dataset-cache';
 import type { ActivityDeps } from './deps';
@@ -24,6 +25,7 @@ export function createActivities(deps: ActivityDeps) {
     convert: createConvert(artifacts, datasets),
     benchmark: createBenchmark(artifacts, datasets),
     publish: createPublish(deps, artifacts),
+    moveChannel: createMoveChannel(deps),
   });
 }
 

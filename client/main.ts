@@ -5,9 +5,13 @@ const HELP = `liteship: ship TensorFlow.js models as benchmarked, versioned TFLi
 
 Usage:
   liteship run <spec.json> [--detach] [--json]   start a release workflow and follow it
-  liteship status <workflow-id> [--json]          show a run's steps and result
+  liteship status <workflow-id> | <model> <version|channel> [--json]   a run's steps and result
   liteship releases <model> [--json]              list published releases
-  liteship pull <model> <version> -o <file>       download a release's .tflite (sha256 checked)
+  liteship pull <model> <version|channel> -o <file>  download a release's .tflite (sha256 checked)
+  liteship channels <model> [--json]              each channel (latest, stable, ...) and its version
+  liteship promote <model> <version> --to <channel> [--reason ...]   point a channel at a release
+  liteship rollback <model> --channel <channel>   move a channel back to its previous version
+  liteship history <model> --channel <channel>    every move of a channel
   liteship convert <model.json|dir> -o <file>     convert a saved tfjs layers model to .tflite
   liteship inspect <file.tflite> [--json]         show ops, tensors, signature and sizes
   liteship dev up|down|status                     manage the local stack (Temporal + MinIO)
@@ -23,6 +27,10 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   status: async () => (await import('./commands/status')).statusCommand,
   releases: async () => (await import('./commands/releases')).releasesCommand,
   pull: async () => (await import('./commands/pull')).pullCommand,
+  channels: async () => (await import('./commands/channels')).channelsCommand,
+  promote: async () => (await import('./commands/promote')).promoteCommand,
+  rollback: async () => (await import('./commands/rollback')).rollbackCommand,
+  history: async () => (await import('./commands/history')).historyCommand,
   convert: async () => (await import('./commands/convert')).convertCommand,
   inspect: async () => (await import('./commands/inspect')).inspectCommand,
   dev: async () => (await import('./commands/dev')).devCommand,
@@ -49,7 +57,7 @@ export async function main(argv: string[], io: CommandIO = processIO): Promise<n
 
 /** Known, fixable problems print as one message; anything else keeps its stack for a bug report. */
 function reportError(err: unknown, io: CommandIO): number {
-  const known = ['UsageError', 'ConfigError', 'SpecValidationError', 'StorageAccessError', 'LocalStackError', 'PrerequisiteError', 'DatasetError'];
+  const known = ['UsageError', 'ConfigError', 'SpecValidationError', 'StorageAccessError', 'LocalStackError', 'PrerequisiteError', 'DatasetError', 'ChannelError', 'ChannelConflictError'];
   if (err instanceof Error && known.includes(err.name)) {
     io.stderr(`liteship: ${err.message}\n`);
     return err.name === 'UsageError' ? 2 : 1;

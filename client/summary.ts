@@ -27,9 +27,14 @@ export function formatSummary(r: ReleaseResult, url?: string): string {
     `  steps        ${Object.entries(r.stepTimingsMs).map(([s, ms]) => `${s} ${formatDuration(ms)}`).join(', ')} (total ${formatDuration(total)})`,
     `  release      ${r.uri}`,
     `  manifest     ${r.manifestUri}`,
+    ...(r.channels?.length ? [`  channels     ${r.channels.map(channelLine).join('; ')}`] : []),
     ...(url ? [`  workflow     ${url}`] : []),
     ``,
   ].join('\n');
+}
+
+function channelLine(c: NonNullable<ReleaseResult['channels']>[number]): string {
+  return c.moved ? `${c.channel} -> ${c.version ?? '?'}` : `${c.channel} not moved: ${c.note ?? 'unknown reason'}`;
 }
 
 function pruningLine(p: PrunedModelRef): string {

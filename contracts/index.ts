@@ -1,4 +1,5 @@
 export * from './artifacts';
+export * from './channels';
 export * from './errors';
 export * from './progress';
 export * from './queues';

@@ -1,5 +1,6 @@
 /** What steps report back: small, JSON-safe figures that may travel through workflow history. */
 import type { ArtifactRef } from './artifacts';
+import type { ChannelMoveOutcome } from './channels';
 import type { ModelVariant, VariantSelection } from './variants';
 
 export interface PreparedDataRef {
@@ -129,4 +130,6 @@ export interface ReleaseResult extends PublishedRelease {
   /** Present when the release has pruned variants. */
   pruning?: PrunedModelRef;
   stepTimingsMs: Record<string, number>;
+  /** Channels this run moved (latest, and a promoted one), or why not. Absent in runs before channels. */
+  channels?: ChannelMoveOutcome[];
 }

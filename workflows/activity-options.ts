@@ -57,3 +57,10 @@ export const publishOptions: ActivityOptions = {
   startToCloseTimeout: '15m',
   retry: retry(5),
 };
+
+/** Channel moves are a few small conditional writes; conflicts are re-read inside the activity. */
+export const channelOptions: ActivityOptions = {
+  taskQueue: PIPELINE_TASK_QUEUE,
+  startToCloseTimeout: '2m',
+  retry: retry(5),
+};

@@ -7,6 +7,7 @@ import {
   ActivityFailure,
   ApplicationFailure,
   isCancellation,
+  patched,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
@@ -45,6 +46,7 @@ import {
   publishOptions,
   trainOptions,
 } from './activity-options';
+import { moveLatest } from './channels';
 import { progressQuery } from './queries';
 
 const { prepareData } = proxyActivities<Activities>(prepareDataOptions);
@@ -142,6 +144,7 @@ export async function releaseModel(input: ReleaseSpec): Promise<ReleaseResult> {
     (p) => `${p.model} ${p.version} (${chosen.converted.variant}) at ${p.uri}`,
   );
   upsertSearchAttributes({ [SEARCH_ATTRIBUTES.version]: [published.version] });
+  const channels = patched('liteship-channels') ? [await moveLatest(spec.model, published.version)] : undefined;
   progress.current = undefined;
 
   return {
@@ -152,6 +155,7 @@ export async function releaseModel(input: ReleaseSpec): Promise<ReleaseResult> {
     selection,
     ...(pruning?.ok ? { pruning: pruning.pruned } : {}),
     stepTimingsMs,
+    ...(channels ? { channels } : {}),
   };
 }
 

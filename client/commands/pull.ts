@@ -3,17 +3,18 @@ import { writeFile, rename } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from '../args';
 import { UsageError, type CommandIO } from '../io';
-import { fetchReleaseFile } from '../release-catalog';
+import { fetchReleaseFile, resolveVersion } from '../release-catalog';
 import { openStorage } from '../storage';
 
-const USAGE = 'liteship pull <model> <version> -o <file.tflite> [--file model.tflite|metrics.json]';
+const USAGE = 'liteship pull <model> <version|channel> -o <file.tflite> [--file model.tflite|metrics.json]';
 
 export async function pullCommand(argv: string[], io: CommandIO): Promise<number> {
   const args = parseArgs(argv, { string: ['output', 'file'], aliases: { o: 'output' } }, USAGE);
-  const [model, version, ...extra] = args.positionals;
+  const [model, wanted, ...extra] = args.positionals;
   const output = args.flags.output;
-  if (!model || !version || extra.length > 0 || typeof output !== 'string') throw new UsageError(`usage: ${USAGE}`);
+  if (!model || !wanted || extra.length > 0 || typeof output !== 'string') throw new UsageError(`usage: ${USAGE}`);
   const store = await openStorage((line) => io.stderr(`${line}\n`));
+  const { version, channel } = await resolveVersion(store, model, wanted);
   const file = typeof args.flags.file === 'string' ? args.flags.file : 'model.tflite';
   const { bytes, sha256 } = await fetchReleaseFile(store, model, version, file);
   // Write beside the target, then rename: an interrupted pull never leaves a truncated model behind.
@@ -21,6 +22,6 @@ export async function pullCommand(argv: string[], io: CommandIO): Promise<number
   const partial = `${target}.partial-${process.pid}`;
   await writeFile(partial, bytes);
   await rename(partial, target);
-  io.stdout(`${model} ${version} ${file} -> ${target} (${bytes.byteLength} bytes, sha256 ${sha256})\n`);
+  io.stdout(`${model} ${version}${channel ? ` (${channel})` : ''} ${file} -> ${target} (${bytes.byteLength} bytes, sha256 ${sha256})\n`);
   return 0;
 }

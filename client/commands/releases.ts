@@ -1,4 +1,5 @@
 /** `liteship releases <model>`: the published versions of a model, oldest first. */
+import { ChannelStore } from '../../infra/channel-store';
 import { parseArgs } from '../args';
 import { openStorage } from '../storage';
 import { UsageError, type CommandIO } from '../io';
@@ -13,8 +14,10 @@ export async function releasesCommand(argv: string[], io: CommandIO): Promise<nu
   if (!model || extra.length > 0) throw new UsageError(`expected one model name\nusage: ${USAGE}`);
   const store = await openStorage((line) => io.stderr(`${line}\n`));
   const releases = await listReleases(store, model);
+  const channels = await new ChannelStore(store).list(model);
+  const channelsOf = (version: string) => channels.filter((c) => c.version === version).map((c) => c.channel);
   if (args.flags.json) {
-    io.stdout(`${JSON.stringify(releases.map((m) => ({ version: m.version, createdAt: m.createdAt, chosenVariant: m.chosenVariant, summary: m.summary, uri: store.uriFor(`${model}/${m.version}/`) })), null, 2)}\n`);
+    io.stdout(`${JSON.stringify(releases.map((m) => ({ version: m.version, createdAt: m.createdAt, chosenVariant: m.chosenVariant, channels: channelsOf(m.version), summary: m.summary, uri: store.uriFor(`${model}/${m.version}/`) })), null, 2)}\n`);
     return 0;
   }
   if (releases.length === 0) {
@@ -31,8 +34,9 @@ export async function releasesCommand(argv: string[], io: CommandIO): Promise<nu
     m.chosenVariant ?? 'float32',
     m.dataset.fingerprint.slice(0, 12),
     m.pipeline.gitCommit.slice(0, 12),
+    channelsOf(m.version).join(','),
   ]);
-  const header = ['version', 'created (UTC)', 'accuracy', 'size', 'p50', 'arch', 'variant', 'data sha256', 'commit'];
+  const header = ['version', 'created (UTC)', 'accuracy', 'size', 'p50', 'arch', 'variant', 'data sha256', 'commit', 'channels'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
   io.stdout(`${[line(header), ...rows.map(line)].join('\n')}\n`);

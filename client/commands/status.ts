@@ -7,15 +7,26 @@ import { UsageError, type CommandIO } from '../io';
 import { stepLines } from '../progress-view';
 import { progressQuery } from '../../workflows/queries';
 import { failureChain, formatSummary } from '../summary';
+import type { ObjectStore } from '../../infra/object-store';
+import { readManifest, resolveVersion } from '../release-catalog';
 
-const USAGE = 'liteship status <workflow-id> [--json]';
+/** The workflow that made the release a version or channel names. */
+async function workflowOfRelease(store: ObjectStore, model: string, versionOrChannel: string): Promise<string> {
+  const { version } = await resolveVersion(store, model, versionOrChannel);
+  const manifest = await readManifest(store, model, version);
+  if (!manifest) throw new UsageError(`${model} ${version} has no manifest`);
+  return manifest.workflow.workflowId;
+}
+
+const USAGE = 'liteship status <workflow-id> | <model> <version|channel> [--json]';
 
 export async function statusCommand(argv: string[], io: CommandIO): Promise<number> {
   const args = parseArgs(argv, { boolean: ['json'] }, USAGE);
-  const [workflowId, ...extra] = args.positionals;
-  if (!workflowId || extra.length > 0) throw new UsageError(`expected one workflow id\nusage: ${USAGE}`);
+  const [first, second, ...extra] = args.positionals;
+  if (!first || extra.length > 0) throw new UsageError(`expected a workflow id, or a model and a version or channel\nusage: ${USAGE}`);
   const env = await openEnvironment((line) => io.stderr(`${line}\n`));
   try {
+    const workflowId = second ? await workflowOfRelease(env.store, first, second) : first;
     const handle = env.client.workflow.getHandle(workflowId);
     const description = await handle.describe();
     const status = description.status.name;
