@@ -9,6 +9,7 @@ import { createEvaluate } from './evaluate';
 import { withFailureMapping } from './failures';
 import { createPrepareData } from './prepare-data';
 import { createPublish } from './publish';
+import { createRecipeActivities } from './recipe';
 import { createPrune } from './prune';
 import { createTrain } from './train';
 
@@ -26,6 +27,7 @@ export function createActivities(deps: ActivityDeps) {
     benchmark: createBenchmark(artifacts, datasets),
     publish: createPublish(deps, artifacts),
     moveChannel: createMoveChannel(deps),
+    ...createRecipeActivities(deps),
   });
 }
 

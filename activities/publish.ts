@@ -16,6 +16,7 @@ import {
   type PreparedDataRef,
   type PrunedModelRef,
   type PublishedRelease,
+  type RecipeRecord,
   type ReleaseManifest,
   type ReleaseMetricsFile,
   type ReleaseSpec,
@@ -39,6 +40,8 @@ export interface PublishInput {
   variants: VariantResult[];
   selection: VariantSelection;
   stepTimingsMs: Record<string, number>;
+  /** The recipe key (see activities/recipe.ts), recorded in the manifest. */
+  recipe?: RecipeRecord;
   workflowId: string;
   runId: string;
 }
@@ -195,6 +198,7 @@ export function createPublish(deps: Pick<ActivityDeps, 'store' | 'build' | 'runt
         latencyP99Ms: b.latency.p99Ms,
       },
       stepTimingsMs: input.stepTimingsMs,
+      ...(input.recipe ? { recipe: input.recipe } : {}),
       workflow: { workflowId, runId },
     };
     const manifestKey = fileKey(RELEASE_FILES.manifest);

@@ -4,7 +4,8 @@ import { processIO, type Command, type CommandIO } from './io';
 const HELP = `liteship: ship TensorFlow.js models as benchmarked, versioned TFLite releases
 
 Usage:
-  liteship run <spec.json> [--detach] [--json]   start a release workflow and follow it
+  liteship run <spec.json> [--force] [--detach] [--json]   start a release workflow and follow it
+  liteship plan <spec.json> [--json]              what a run would do: each step run or reuse, and why
   liteship status <workflow-id> | <model> <version|channel> [--json]   a run's steps and result
   liteship releases <model> [--json]              list published releases
   liteship pull <model> <version|channel> -o <file>  download a release's .tflite (sha256 checked)
@@ -20,10 +21,14 @@ Usage:
 Configuration comes from the environment: TEMPORAL_ADDRESS (+ TEMPORAL_NAMESPACE, TEMPORAL_API_KEY,
 TEMPORAL_TLS*) for a Temporal cluster, LITESHIP_S3_BUCKET (+ LITESHIP_S3_ENDPOINT, AWS_REGION and the
 AWS credential chain) for S3. With neither set, liteship starts a local stack in .liteship/.
+
+Exit codes of run and status: 0 released, 3 released but a channel was not moved, 4 unchanged (no new
+version), 5 rejected by gate, 1 failed, 2 usage error.
 `;
 
 const COMMANDS: Record<string, () => Promise<Command>> = {
   run: async () => (await import('./commands/run')).runCommand,
+  plan: async () => (await import('./commands/plan')).planCommand,
   status: async () => (await import('./commands/status')).statusCommand,
   releases: async () => (await import('./commands/releases')).releasesCommand,
   pull: async () => (await import('./commands/pull')).pullCommand,

@@ -15,6 +15,9 @@ export function formatSummary(r: ReleaseResult, url?: string): string {
   return [
     ``,
     `released ${r.model} ${r.version}: ${r.chosenVariant} (${r.selection.explanation})`,
+    ...(r.outcome && r.outcome.label !== 'released' ? [`  outcome      ${r.outcome.text}`] : []),
+    ...(r.recipe?.trainedFrom ? [`  train        reused from ${r.recipe.trainedFrom} (same recipe for training; key ${r.recipe.trainKey.slice(0, 12)})`] : []),
+    ...(r.notes ?? []).map((n) => `  note         ${n}`),
     ...variantTable(r),
     ...(r.pruning ? [`  pruning      ${pruningLine(r.pruning)}`] : []),
     ``,

@@ -7,4 +7,8 @@ export const SEARCH_ATTRIBUTES = {
   model: 'LiteshipModel',
   version: 'LiteshipVersion',
   step: 'LiteshipStep',
+  /** How the run ended: released, released (channel not moved), unchanged, rejected by gate, failed. */
+  outcome: 'LiteshipOutcome',
+  /** The channel(s) besides latest that the run moved. */
+  channel: 'LiteshipChannel',
 } as const;

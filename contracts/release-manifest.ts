@@ -1,6 +1,7 @@
 /** The manifest written last into every release: it makes the release visible and reproducible. */
 import type { ArtifactRef } from './artifacts';
 import type { BackendReport, BenchmarkReport, EvaluationMetrics, KernelSparsityEntry, QuantizedIo, SparseEncodingSummary } from './results';
+import type { RecipeRecord } from './recipe';
 import type { ReleaseSpec } from './spec';
 import type { ModelVariant } from './variants';
 
@@ -44,6 +45,8 @@ export interface ReleaseManifest {
     latencyP99Ms: number;
   };
   stepTimingsMs: Record<string, number>;
+  /** The recipe key this release was made from (absent in releases made before recipe keys). */
+  recipe?: RecipeRecord;
   workflow: { workflowId: string; runId: string };
 }
 

@@ -64,3 +64,10 @@ export const channelOptions: ActivityOptions = {
   startToCloseTimeout: '2m',
   retry: retry(5),
 };
+
+/** Recipe lookups read back (and hash) the matching release's files before trusting them. */
+export const recipeOptions: ActivityOptions = {
+  taskQueue: PIPELINE_TASK_QUEUE,
+  startToCloseTimeout: '10m',
+  retry: retry(4),
+};

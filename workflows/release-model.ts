@@ -29,10 +29,12 @@ import {
   type ModelVariant,
   type PreparedDataRef,
   type PrunedModelRef,
+  type ReleaseOptions,
   type ReleaseProgress,
   type ReleaseResult,
   type ReleaseSpec,
   type StepName,
+  type UnchangedResult,
   type VariantFigures,
   type VariantOutcome,
   type VariantResult,
@@ -47,6 +49,8 @@ import {
   trainOptions,
 } from './activity-options';
 import { moveLatest } from './channels';
+import { releasedOutcome, withOutcome } from './outcome';
+import { checkRecipe, recordRecipeOf, unchangedResult } from './recipe';
 import { progressQuery } from './queries';
 
 const { prepareData } = proxyActivities<Activities>(prepareDataOptions);
@@ -61,7 +65,11 @@ type ConversionResult = { ok: true; converted: ConvertedModelRef } | Extract<Var
 /** The pruned model, or why pruning failed (which fails only the pruned variants). */
 type PruneOutcome = { ok: true; pruned: PrunedModelRef } | { ok: false; error: string } | undefined;
 
-export async function releaseModel(input: ReleaseSpec): Promise<ReleaseResult> {
+export async function releaseModel(input: ReleaseSpec, options: ReleaseOptions = {}): Promise<ReleaseResult | UnchangedResult> {
+  return withOutcome(() => releaseSteps(input, options));
+}
+
+async function releaseSteps(input: ReleaseSpec, options: ReleaseOptions): Promise<ReleaseResult | UnchangedResult> {
   const spec = checkedSpec(input);
   const progress: ReleaseProgress = {
     model: spec.model,
@@ -106,12 +114,20 @@ export async function releaseModel(input: ReleaseSpec): Promise<ReleaseResult> {
   const data = await step('prepareData', () => prepareData({ data: spec.data }), (d) =>
     `${d.trainCount} train / ${d.testCount} test images, sha256 ${d.fingerprint.slice(0, 12)}`,
   );
-  const trained = await step('train', () => train({ spec, data }), (t) =>
+  const recipe = await checkRecipe(spec, data, options.force === true);
+  if (recipe?.unchanged) {
+    for (const s of STEP_ORDER) if (progress.steps[s].status === 'pending') progress.steps[s] = { status: 'skipped', summary: `unchanged: ${recipe.unchanged.reason}` };
+    progress.current = undefined;
+    return unchangedResult(spec, { ...recipe, unchanged: recipe.unchanged });
+  }
+  const reused = recipe?.reuse;
+  if (reused) for (const s of ['train', 'evaluate'] as const) progress.steps[s] = { status: 'skipped', summary: `reused from ${reused.version}` };
+  const trained = reused?.trained ?? (await step('train', () => train({ spec, data }), (t) =>
     `${t.epochs} epochs on ${t.backend.name}, accuracy ${t.finalAccuracy.toFixed(4)}`,
-  );
-  const evaluation = await step('evaluate', () => evaluate({ model: trained.model, data }), (e) =>
+  ));
+  const evaluation = reused?.evaluation ?? (await step('evaluate', () => evaluate({ model: trained.model, data }), (e) =>
     `test accuracy ${e.accuracy.toFixed(4)}, loss ${e.loss.toFixed(4)}`,
-  );
+  ));
   const pruning = await pruneStep(spec, data, trained.model);
   // float32 is always built: it is the reference whose parity with tfjs proves the conversion.
   const built: ModelVariant[] = ['float32', ...spec.variants.filter((v) => v !== 'float32')];
@@ -140,11 +156,13 @@ export async function releaseModel(input: ReleaseSpec): Promise<ReleaseResult> {
   const { workflowId, runId } = workflowInfo();
   const published = await step(
     'publish',
-    () => publish({ spec, data, trained, evaluation, ...(pruning?.ok ? { pruned: pruning.pruned } : {}), variants: results, selection, stepTimingsMs, workflowId, runId }),
+    () => publish({ spec, data, trained, evaluation, ...(pruning?.ok ? { pruned: pruning.pruned } : {}), variants: results, selection, stepTimingsMs, ...(recipe ? { recipe: recipe.recipe } : {}), workflowId, runId }),
     (p) => `${p.model} ${p.version} (${chosen.converted.variant}) at ${p.uri}`,
   );
   upsertSearchAttributes({ [SEARCH_ATTRIBUTES.version]: [published.version] });
+  const recorded = recipe ? await recordRecipeOf(spec.model, published.version, recipe.recipe, trained, evaluation) : undefined;
   const channels = patched('liteship-channels') ? [await moveLatest(spec.model, published.version)] : undefined;
+  const notes = [...(recipe?.notes ?? []), ...(recorded ? [recorded] : [])];
   progress.current = undefined;
 
   return {
@@ -156,6 +174,9 @@ export async function releaseModel(input: ReleaseSpec): Promise<ReleaseResult> {
     ...(pruning?.ok ? { pruning: pruning.pruned } : {}),
     stepTimingsMs,
     ...(channels ? { channels } : {}),
+    outcome: releasedOutcome(channels),
+    ...(recipe ? { recipe: recipe.recipe } : {}),
+    ...(notes.length ? { notes } : {}),
   };
 }
 

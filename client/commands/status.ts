@@ -1,12 +1,13 @@
 /** `liteship status <workflow-id>`: where a run is, or how it ended. */
 import { WorkflowFailedError } from '@temporalio/client';
-import type { ReleaseResult } from '../../contracts';
 import { parseArgs } from '../args';
 import { openEnvironment } from '../environment';
 import { UsageError, type CommandIO } from '../io';
 import { stepLines } from '../progress-view';
 import { progressQuery } from '../../workflows/queries';
 import { failureChain, formatSummary } from '../summary';
+import type { RunOutcome } from '../../contracts';
+import { exitCodeOf, formatUnchanged, isUnchanged, outcomeOfFailure, outcomeOfResult, type RunResult } from '../outcome-view';
 import type { ObjectStore } from '../../infra/object-store';
 import { readManifest, resolveVersion } from '../release-catalog';
 
@@ -32,19 +33,28 @@ export async function statusCommand(argv: string[], io: CommandIO): Promise<numb
     const status = description.status.name;
     const progress = await handle.query(progressQuery).catch(() => undefined);
     const url = env.workflowUrl(workflowId);
-    let result: ReleaseResult | undefined;
+    let result: RunResult | undefined;
     let reasons: string[] | undefined;
     if (status === 'COMPLETED') result = await handle.result();
-    if (status === 'FAILED') reasons = await handle.result().then(() => [], (err: unknown) => (err instanceof WorkflowFailedError ? failureChain(err) : [String(err)]));
+    let outcome: RunOutcome | undefined;
+    if (status === 'FAILED') {
+      reasons = await handle.result().then(() => [], (err: unknown) => {
+        if (!(err instanceof WorkflowFailedError)) return [String(err)];
+        outcome = outcomeOfFailure(err);
+        return failureChain(err);
+      });
+    }
+    if (result) outcome = outcomeOfResult(result);
     if (args.flags.json) {
-      io.stdout(`${JSON.stringify({ workflowId, status, startTime: description.startTime, closeTime: description.closeTime, progress, result, reasons, url }, null, 2)}\n`);
+      io.stdout(`${JSON.stringify({ workflowId, status, outcome, startTime: description.startTime, closeTime: description.closeTime, progress, result, reasons, url }, null, 2)}\n`);
     } else {
-      io.stdout(`${workflowId}: ${status}${url ? `  (${url})` : ''}\n`);
+      io.stdout(`${workflowId}: ${status}${outcome ? `, ${outcome.text}` : ''}${url ? `  (${url})` : ''}\n`);
       io.stdout(`${stepLines({ progress, elapsedMs: 0 }).join('\n')}\n`);
-      if (result) io.stdout(formatSummary(result));
+      if (result) io.stdout(isUnchanged(result) ? formatUnchanged(result) : formatSummary(result));
       if (reasons) io.stdout(`failed:\n${reasons.map((r) => `  ${r}`).join('\n')}\n`);
     }
-    return status === 'FAILED' || status === 'TERMINATED' || status === 'TIMED_OUT' ? 1 : 0;
+    if (outcome) return exitCodeOf(outcome);
+    return status === 'FAILED' || status === 'TERMINATED' || status === 'TIMED_OUT' || status === 'CANCELLED' ? 1 : 0;
   } finally {
     await env.close();
   }

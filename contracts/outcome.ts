@@ -1,0 +1,27 @@
+/**
+ * How a run ended, in one word a script can branch on and one line a person can read. Carried by
+ * the CLI's exit code and --json, `status`, the manifest and the LiteshipOutcome search attribute.
+ */
+export const OUTCOMES = {
+  released: 'released',
+  channelNotMoved: 'released (channel not moved)',
+  unchanged: 'unchanged',
+  rejectedByGate: 'rejected by gate',
+  failed: 'failed',
+} as const;
+export type OutcomeLabel = (typeof OUTCOMES)[keyof typeof OUTCOMES];
+
+export interface RunOutcome {
+  label: OutcomeLabel;
+  /** `released (channel not moved: stable stays at v5: accuracy ...)`, `unchanged: same as v4 (...)`. */
+  text: string;
+}
+
+/** CLI exit codes per outcome: 0 only for a release that did everything asked; 2 stays "usage error". */
+export const OUTCOME_EXIT_CODES: Record<OutcomeLabel, number> = {
+  released: 0,
+  'released (channel not moved)': 3,
+  unchanged: 4,
+  'rejected by gate': 5,
+  failed: 1,
+};
