@@ -4,7 +4,18 @@
  * Idempotent: a retried attempt that finds the channel already at its version by this workflow is done.
  */
 import { log } from '@temporalio/activity';
-import { LATEST_CHANNEL, parseAutoVersion, type ChannelEntry, type ChannelMoveOutcome } from '../contracts';
+import {
+  LATEST_CHANNEL,
+  RELEASE_FILES,
+  parseAutoVersion,
+  storageKeys,
+  type ArtifactRef,
+  type ChannelEntry,
+  type ChannelMoveOutcome,
+  type ModelVariant,
+  type ReleaseManifest,
+} from '../contracts';
+import { sha256Hex } from './artifact-io';
 import { ChannelConflictError, ChannelStore } from '../infra/channel-store';
 import type { ActivityDeps } from './deps';
 
@@ -61,4 +72,34 @@ function isNewer(a: string, b: string): boolean {
   const na = parseAutoVersion(a);
   const nb = parseAutoVersion(b);
   return na !== undefined && nb !== undefined && na > nb;
+}
+
+/** The release a channel points at, as an artifact the benchmark activity can read (sha256-checked there). */
+export interface ChannelHead {
+  version: string;
+  variant: ModelVariant;
+  tflite: ArtifactRef;
+  tfjsAccuracy: number;
+}
+
+export function createChannelHead(deps: Pick<ActivityDeps, 'store'>) {
+  const channels = new ChannelStore(deps.store);
+  return async function channelHead({ model, channel }: { model: string; channel: string }): Promise<ChannelHead | undefined> {
+    const pointer = await channels.read(model, channel);
+    if (!pointer) return undefined;
+    const { version, manifestSha256 } = pointer.entry;
+    const manifestBytes = await deps.store.get(storageKeys.releaseFile(model, version, RELEASE_FILES.manifest));
+    if (sha256Hex(manifestBytes) !== manifestSha256) {
+      throw new Error(`${model} ${channel} points at ${version}, whose manifest no longer has the sha256 recorded when the channel moved: the release was altered; fix the bucket`);
+    }
+    const manifest = JSON.parse(new TextDecoder().decode(manifestBytes)) as ReleaseManifest;
+    const file = manifest.files[RELEASE_FILES.model];
+    if (!file) throw new Error(`${model} ${version} has no ${RELEASE_FILES.model} in its manifest`);
+    return {
+      version,
+      variant: manifest.chosenVariant,
+      tflite: { uri: deps.store.uriFor(storageKeys.releaseFile(model, version, RELEASE_FILES.model)), ...file },
+      tfjsAccuracy: manifest.summary.tfjsAccuracy,
+    };
+  };
 }

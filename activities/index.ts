@@ -1,7 +1,7 @@
 /** All activities, made from their dependencies. Workflows import only the type. */
 import { ArtifactIO } from './artifact-io';
 import { createBenchmark } from './benchmark';
-import { createMoveChannel } from './channels';
+import { createChannelHead, createMoveChannel } from './channels';
 import { createConvert } from './convert';
 import { DatasetCache } from './dataset-cache';
 import type { ActivityDeps } from './deps';
@@ -27,6 +27,7 @@ export function createActivities(deps: ActivityDeps) {
     benchmark: createBenchmark(artifacts, datasets),
     publish: createPublish(deps, artifacts),
     moveChannel: createMoveChannel(deps),
+    channelHead: createChannelHead(deps),
     ...createRecipeActivities(deps),
   });
 }

@@ -17,6 +17,7 @@ import {
   type PrunedModelRef,
   type PublishedRelease,
   type RecipeRecord,
+  type RegressionVerdict,
   type ReleaseManifest,
   type ReleaseMetricsFile,
   type ReleaseSpec,
@@ -42,6 +43,8 @@ export interface PublishInput {
   stepTimingsMs: Record<string, number>;
   /** The recipe key (see activities/recipe.ts), recorded in the manifest. */
   recipe?: RecipeRecord;
+  /** The regression gate's verdict against spec.promote's channel. */
+  regression?: RegressionVerdict;
   workflowId: string;
   runId: string;
 }
@@ -199,6 +202,7 @@ export function createPublish(deps: Pick<ActivityDeps, 'store' | 'build' | 'runt
       },
       stepTimingsMs: input.stepTimingsMs,
       ...(input.recipe ? { recipe: input.recipe } : {}),
+      ...(input.regression ? { regression: input.regression } : {}),
       workflow: { workflowId, runId },
     };
     const manifestKey = fileKey(RELEASE_FILES.manifest);

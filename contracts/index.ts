@@ -5,6 +5,7 @@ export * from './outcome';
 export * from './progress';
 export * from './queues';
 export * from './recipe';
+export * from './regression';
 export * from './results';
 export * from './spec';
 export * from './release-manifest';

@@ -2,6 +2,7 @@
 import type { ArtifactRef } from './artifacts';
 import type { BackendReport, BenchmarkReport, EvaluationMetrics, KernelSparsityEntry, QuantizedIo, SparseEncodingSummary } from './results';
 import type { RecipeRecord } from './recipe';
+import type { RegressionVerdict } from './regression';
 import type { ReleaseSpec } from './spec';
 import type { ModelVariant } from './variants';
 
@@ -47,6 +48,8 @@ export interface ReleaseManifest {
   stepTimingsMs: Record<string, number>;
   /** The recipe key this release was made from (absent in releases made before recipe keys). */
   recipe?: RecipeRecord;
+  /** spec.promote: this release against the channel's, both measured in this run; the channel moved only if it passed. */
+  regression?: RegressionVerdict;
   workflow: { workflowId: string; runId: string };
 }
 

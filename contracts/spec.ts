@@ -4,6 +4,8 @@
  * Pure TypeScript: imported by the workflow sandbox, the CLI and the activities.
  */
 
+import { channelNameProblem } from './channels';
+import { promoteProblems, promoteSpecOf, type PromoteSpec } from './regression';
 import { MODEL_VARIANTS, QUANTIZATION_VARIANTS, isPrunedVariant, type GateBudgets, type ModelVariant } from './variants';
 
 export type Architecture = 'mlp' | 'cnn';
@@ -88,6 +90,8 @@ export interface ReleaseSpec {
   /** Present when the spec asks for pruned variants. */
   pruning?: PruningSpec;
   gate: GateBudgets;
+  /** Move a channel (e.g. stable) to this release when it is not worse than the channel's current one. */
+  promote?: PromoteSpec;
 }
 
 export const DEFAULT_TRAINING: TrainingSpec = { epochs: 5, batchSize: 32, learningRate: 0.001, seed: 42, backend: 'auto' };
@@ -274,7 +278,7 @@ export function validateSpec(raw: unknown, source = 'spec'): ReleaseSpec {
   const c = new Checker();
   const obj = c.object(raw, '(root)');
   if (!obj) throw new SpecValidationError(c.problems, source);
-  c.unknownKeys(obj, '', ['model', 'version', 'description', 'architecture', 'data', 'training', 'benchmark', 'variants', 'quantization', 'pruning', 'gate']);
+  c.unknownKeys(obj, '', ['model', 'version', 'description', 'architecture', 'data', 'training', 'benchmark', 'variants', 'quantization', 'pruning', 'gate', 'promote']);
 
   const model = c.string(obj.model, 'model', NAME_PATTERN, 'must be lowercase letters, digits and dashes (at most 63), starting with a letter or digit');
   const version = obj.version === undefined ? undefined : c.string(obj.version, 'version', VERSION_PATTERN, 'must be letters, digits, dots, dashes or underscores');
@@ -311,6 +315,9 @@ export function validateSpec(raw: unknown, source = 'spec'): ReleaseSpec {
     int8Io: q.int8Io === true,
   };
   const gate = checkGate(c, obj.gate);
+  const promoteFailures = obj.promote === undefined ? [] : promoteProblems(obj.promote, channelNameProblem);
+  for (const [path, message] of promoteFailures) c.fail(path, message);
+  const promote = obj.promote === undefined ? undefined : promoteSpecOf(obj.promote as Parameters<typeof promoteSpecOf>[0]);
 
   if (c.problems.length > 0 || !model || !architecture || !data) throw new SpecValidationError(c.problems, source);
   return {
@@ -325,5 +332,6 @@ export function validateSpec(raw: unknown, source = 'spec'): ReleaseSpec {
     quantization,
     ...(pruning ? { pruning } : {}),
     gate,
+    ...(promote ? { promote } : {}),
   };
 }

@@ -50,6 +50,7 @@ import {
 } from './activity-options';
 import { moveLatest } from './channels';
 import { releasedOutcome, withOutcome } from './outcome';
+import { benchmarkChannelHead, headSummary, promoteAfterRelease, regressionVerdict } from './regression';
 import { checkRecipe, recordRecipeOf, unchangedResult } from './recipe';
 import { progressQuery } from './queries';
 
@@ -135,8 +136,9 @@ async function releaseSteps(input: ReleaseSpec, options: ReleaseOptions): Promis
     list.map((c) => (c.ok ? `${c.converted.variant} ${c.converted.tflite.bytes} B` : `${c.variant} failed`)).join(', '),
   );
   const prunedAccuracy = pruning?.ok ? pruning.pruned.accuracy : Number.NaN;
-  const results = await step('benchmark', () => benchmarkVariants(conversions, spec, data, evaluation.accuracy, prunedAccuracy), (list) =>
-    list.map((r) => (r.ok ? `${r.benchmark.variant} ${(r.benchmark.tflite.accuracy * 100).toFixed(2)}% p50 ${r.benchmark.latency.p50Ms.toFixed(3)} ms` : `${r.variant} failed`)).join(', '),
+  // The channel spec.promote names is measured in the same step, on the same test set and machine.
+  const [results, head] = await step('benchmark', async () => [await benchmarkVariants(conversions, spec, data, evaluation.accuracy, prunedAccuracy), await benchmarkChannelHead(spec, data)] as const, ([list, head]) =>
+    list.map((r) => (r.ok ? `${r.benchmark.variant} ${(r.benchmark.tflite.accuracy * 100).toFixed(2)}% p50 ${r.benchmark.latency.p50Ms.toFixed(3)} ms` : `${r.variant} failed`)).join(', ') + headSummary(head, spec.promote?.to),
   );
   const selection = await step('select', async () => {
     const outcomes = results.map(outcomeOf);
@@ -150,18 +152,21 @@ async function releaseSteps(input: ReleaseSpec, options: ReleaseOptions): Promis
     throw ApplicationFailure.nonRetryable(`nothing was published: ${selection.explanation}`, FailureType.gateFailed, selection);
   }
 
+  const regression = regressionVerdict(spec, 'this release', chosen.benchmark, head);
   const stepTimingsMs = Object.fromEntries(
     STEP_ORDER.filter((s) => progress.steps[s].durationMs !== undefined).map((s) => [s, progress.steps[s].durationMs ?? 0]),
   );
   const { workflowId, runId } = workflowInfo();
   const published = await step(
     'publish',
-    () => publish({ spec, data, trained, evaluation, ...(pruning?.ok ? { pruned: pruning.pruned } : {}), variants: results, selection, stepTimingsMs, ...(recipe ? { recipe: recipe.recipe } : {}), workflowId, runId }),
+    () => publish({ spec, data, trained, evaluation, ...(pruning?.ok ? { pruned: pruning.pruned } : {}), variants: results, selection, stepTimingsMs, ...(recipe ? { recipe: recipe.recipe } : {}), ...(regression ? { regression } : {}), workflowId, runId }),
     (p) => `${p.model} ${p.version} (${chosen.converted.variant}) at ${p.uri}`,
   );
   upsertSearchAttributes({ [SEARCH_ATTRIBUTES.version]: [published.version] });
   const recorded = recipe ? await recordRecipeOf(spec.model, published.version, recipe.recipe, trained, evaluation) : undefined;
-  const channels = patched('liteship-channels') ? [await moveLatest(spec.model, published.version)] : undefined;
+  const channels = patched('liteship-channels')
+    ? [await moveLatest(spec.model, published.version), ...(await promoteAfterRelease(spec, published.version, regressionVerdict(spec, published.version, chosen.benchmark, head)))]
+    : undefined;
   const notes = [...(recipe?.notes ?? []), ...(recorded ? [recorded] : [])];
   progress.current = undefined;
 
