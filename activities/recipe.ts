@@ -21,7 +21,7 @@ import {
   type TrainedModelRef,
 } from '../contracts';
 import { encodeDataset } from '../ml';
-import { listVersionFolders } from '../app/release-folders';
+import { listVersionFolders } from '../infra/release-folders';
 import type { ObjectStore } from '../infra/object-store';
 import { RecipeStore, recipeRecord, toolchainOf } from '../infra/recipe-store';
 import { sha256Hex } from './artifact-io';

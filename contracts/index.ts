@@ -2,6 +2,7 @@ export * from './artifacts';
 export * from './channels';
 export * from './errors';
 export * from './outcome';
+export * from './pipeline-build';
 export * from './progress';
 export * from './queues';
 export * from './recipe';
