@@ -15,6 +15,8 @@ Usage:
   liteship history <model> --channel <channel>    every move of a channel
   liteship convert <model.json|dir> -o <file>     convert a saved tfjs layers model to .tflite
   liteship inspect <file.tflite> [--json]         show ops, tensors, signature and sizes
+  liteship schedule create <spec.json> --every 1d | --cron "0 3 * * 1" [--id ...]   release on a schedule
+  liteship schedule list | describe <id> | pause <id> | unpause <id> | trigger <id> | delete <id>
   liteship dev up|down|status                     manage the local stack (Temporal + MinIO)
   liteship worker [--queue pipeline|training]     run workers (for real deployments)
 
@@ -36,6 +38,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   promote: async () => (await import('./commands/promote')).promoteCommand,
   rollback: async () => (await import('./commands/rollback')).rollbackCommand,
   history: async () => (await import('./commands/history')).historyCommand,
+  schedule: async () => (await import('./commands/schedule')).scheduleCommand,
   convert: async () => (await import('./commands/convert')).convertCommand,
   inspect: async () => (await import('./commands/inspect')).inspectCommand,
   dev: async () => (await import('./commands/dev')).devCommand,
