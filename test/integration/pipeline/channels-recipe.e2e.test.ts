@@ -160,7 +160,7 @@ describe('recipe key and channels on the real stack', () => {
     expect(pointer.find((c) => c.channel === 'stable')).toEqual(history[history.length - 1]);
 
     const releases = await runCli(['releases', model]);
-    expect(releases.stdout).toMatch(new RegExp(`\\n${winner} .* stable\\n`));
+    expect(releases.stdout).toMatch(new RegExp(`\\n${winner} .*[ ,]stable\\n`));
     expect(releases.stdout).toMatch(/\nv3 .* latest(,stable)?\n/);
 
     for (const [channel, version] of [['latest', 'v3'], ['stable', winner]] as const) {
