@@ -2,6 +2,7 @@
 import type { ActivityName } from '../contracts';
 import { ArtifactIO } from './artifact-io';
 import { createBenchmark } from './benchmark';
+import { createChannelHead, createMoveChannel } from './channels';
 import { createConvert } from './convert';
 import { DatasetCache } from './dataset-cache';
 import type { ActivityDeps } from './deps';
@@ -9,6 +10,7 @@ import { createEvaluate } from './evaluate';
 import { withFailureMapping } from './failures';
 import { createPrepareData } from './prepare-data';
 import { createPublish } from './publish';
+import { createRecipeActivities } from './recipe';
 import { createPrune } from './prune';
 import { createTrain } from './train';
 
@@ -25,6 +27,9 @@ export function createActivities(deps: ActivityDeps) {
     convert: createConvert(artifacts, datasets),
     benchmark: createBenchmark(artifacts, datasets),
     publish: createPublish(deps, artifacts),
+    moveChannel: createMoveChannel(deps),
+    channelHead: createChannelHead(deps),
+    ...createRecipeActivities(deps),
   });
 }
 

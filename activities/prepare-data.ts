@@ -13,7 +13,7 @@ function idxImageSet(images: Uint8Array, labels: Uint8Array, names: { images: st
   return imageSetFromIdx(parseIdx(images, names.images), parseIdx(labels, names.labels), names, numClasses);
 }
 
-async function loadDataset(data: DataSpec, read: ActivityDeps['readLocation']): Promise<PreparedDataset> {
+export async function loadDataset(data: DataSpec, read: ActivityDeps['readLocation']): Promise<PreparedDataset> {
   switch (data.source) {
     case 'mnist':
       return loadMnist();

@@ -18,6 +18,8 @@ import {
   type PreparedDataRef,
   type PrunedModelRef,
   type PublishedRelease,
+  type RecipeRecord,
+  type RegressionVerdict,
   type ReleaseManifest,
   type ReleaseMetricsFile,
   type ReleaseSpec,
@@ -41,6 +43,10 @@ export interface PublishInput {
   variants: VariantResult[];
   selection: VariantSelection;
   stepTimingsMs: Record<string, number>;
+  /** The recipe key (see activities/recipe.ts), recorded in the manifest. */
+  recipe?: RecipeRecord;
+  /** The regression gate's verdict against spec.promote's channel. */
+  regression?: RegressionVerdict;
   workflowId: string;
   runId: string;
 }
@@ -198,6 +204,8 @@ export function createPublish(deps: Pick<ActivityDeps, 'store' | 'build' | 'runt
         latencyP99Ms: b.latency.p99Ms,
       },
       stepTimingsMs: input.stepTimingsMs,
+      ...(input.recipe ? { recipe: input.recipe } : {}),
+      ...(input.regression ? { regression: input.regression } : {}),
       workflow: { workflowId, runId },
     };
     const manifestKey = fileKey(RELEASE_FILES.manifest);

@@ -3,7 +3,7 @@
  * A command's code follows how it ended: the outcome of a run, or the failure type of the
  * error that stopped it (contracts/errors.ts). Scripts can branch on them; `--json` gives details.
  */
-import { failureOf, FailureType } from '../contracts';
+import { failureOf, FailureType, type OutcomeLabel } from '../contracts';
 
 export const ExitCode = {
   /** Done: released, or the command did what it was asked. */
@@ -30,8 +30,10 @@ export const ExitCode = {
   environment: 10,
   /** The run was cancelled, terminated or timed out. */
   cancelled: 11,
-  /** A release was published but its channel was not moved (reserved for channel outcomes). */
+  /** A release was published but the channel its spec promotes to was not moved (a budget against it did not hold). */
   channelNotMoved: 12,
+  /** The recipe matched a published release: nothing was trained or published (\`run --force\` releases anyway). */
+  unchanged: 13,
   /** A bug in liteship: an error nothing describes ("unexpected error"); please report it. */
   internalError: 70,
 } as const;
@@ -60,13 +62,13 @@ export const EXIT_CODE_BY_FAILURE: Record<FailureType, ExitCode> = {
 };
 
 /**
- * Run outcomes (as the summary names them) and their codes: success and "nothing new" are 0,
- * a release whose channel did not move is 12, a gate rejection 5; a failed run takes the code
- * of its failure type (exitCodeForFailureType), or 1.
+ * Run outcomes (contracts/outcome.ts) and their codes, each its own so a script can tell them apart:
+ * released 0, a release whose channel did not move 12, unchanged 13, a gate rejection 5; a failed
+ * run takes the code of its failure type (exitCodeForFailureType), or 1.
  */
-export const EXIT_CODE_BY_OUTCOME: Record<string, ExitCode> = {
+export const EXIT_CODE_BY_OUTCOME: Record<OutcomeLabel, ExitCode> = {
   released: ExitCode.ok,
-  unchanged: ExitCode.ok,
+  unchanged: ExitCode.unchanged,
   'released (channel not moved)': ExitCode.channelNotMoved,
   'rejected by gate': ExitCode.rejectedByGate,
   failed: ExitCode.failed,

@@ -8,12 +8,19 @@ import { liteshipVersion } from './version';
 const HELP = `liteship: ship TensorFlow.js models as benchmarked, versioned TFLite releases
 
 Usage:
-  liteship run <spec.json> [--detach] [--json]   start a release workflow and follow it
-  liteship status <workflow-id> [--json]          show a run's steps and result
+  liteship run <spec.json> [--force] [--detach] [--json]   start a release workflow and follow it
+  liteship plan <spec.json> [--json]              what a run would do: each step run or reuse, and why
+  liteship status <workflow-id> | <model> <version|channel> [--json]   a run's steps and result
   liteship releases <model> [--json]              list published releases
-  liteship pull <model> <version> -o <file>       download a release's .tflite (sha256 checked)
+  liteship pull <model> <version|channel> -o <file>  download a release's .tflite (sha256 checked)
+  liteship channels <model> [--json]              each channel (latest, stable, ...) and its version
+  liteship promote <model> <version> --to <channel> [--reason ...]   point a channel at a release
+  liteship rollback <model> --channel <channel>   move a channel back to its previous version
+  liteship history <model> --channel <channel>    every move of a channel
   liteship convert <model.json|dir> -o <file>     convert a saved tfjs layers model to .tflite
   liteship inspect <file.tflite> [--json]         show ops, tensors, signature and sizes
+  liteship schedule create <spec.json> --every 1d | --cron "0 3 * * 1" [--id ...]   release on a schedule
+  liteship schedule list | describe <id> | pause <id> | unpause <id> | trigger <id> | delete <id>
   liteship dev up|down|status                     manage the local stack (Temporal + MinIO)
   liteship worker [--queue pipeline|training]     run workers (for real deployments)
   liteship help <command>                         a command's options (also: liteship <command> --help)
@@ -27,9 +34,15 @@ Exit codes: 0 done, 2 usage, 3 invalid input, 5 rejected by the gate, ... (READM
 
 const COMMANDS: Record<string, () => Promise<Command>> = {
   run: async () => (await import('./commands/run')).runCommand,
+  plan: async () => (await import('./commands/plan')).planCommand,
   status: async () => (await import('./commands/status')).statusCommand,
   releases: async () => (await import('./commands/releases')).releasesCommand,
   pull: async () => (await import('./commands/pull')).pullCommand,
+  channels: async () => (await import('./commands/channels')).channelsCommand,
+  promote: async () => (await import('./commands/promote')).promoteCommand,
+  rollback: async () => (await import('./commands/rollback')).rollbackCommand,
+  history: async () => (await import('./commands/history')).historyCommand,
+  schedule: async () => (await import('./commands/schedule')).scheduleCommand,
   convert: async () => (await import('./commands/convert')).convertCommand,
   inspect: async () => (await import('./commands/inspect')).inspectCommand,
   dev: async () => (await import('./commands/dev')).devCommand,

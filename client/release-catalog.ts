@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 import { MANIFEST_SCHEMA, RELEASE_FILES, parseAutoVersion, storageKeys, type ReleaseManifest } from '../contracts';
 import { listVersionFolders } from '../infra/release-folders';
+import { ChannelStore } from '../infra/channel-store';
 import type { ObjectStore } from '../infra/object-store';
 import { CorruptFileError, NotFoundError } from './errors';
 
@@ -49,4 +50,17 @@ export async function fetchReleaseFile(store: ObjectStore, model: string, versio
     );
   }
   return { manifest, bytes, sha256 };
+}
+
+/** A version, or the version a channel points at (a released version of the same name wins). */
+export async function resolveVersion(store: ObjectStore, model: string, versionOrChannel: string): Promise<{ version: string; channel?: string }> {
+  const channels = new ChannelStore(store);
+  const resolved = await channels.resolve(model, versionOrChannel);
+  if (resolved) return resolved;
+  const known = (await listReleases(store, model)).map((m) => m.version);
+  const named = (await channels.list(model)).map((c) => c.channel);
+  throw new NotFoundError(
+    `no release or channel ${model} ${versionOrChannel}; ` +
+      (known.length ? `released versions: ${known.join(', ')}; channels: ${named.join(', ') || 'none'}` : `${model} has no releases yet`),
+  );
 }

@@ -15,6 +15,9 @@ export function formatSummary(r: ReleaseResult, url?: string): string {
   return [
     ``,
     `released ${r.model} ${r.version}: ${r.chosenVariant} (${r.selection.explanation})`,
+    ...(r.outcome && r.outcome.label !== 'released' ? [`  outcome      ${r.outcome.text}`] : []),
+    ...(r.recipe?.trainedFrom ? [`  train        reused from ${r.recipe.trainedFrom} (same recipe for training; key ${r.recipe.trainKey.slice(0, 12)})`] : []),
+    ...(r.notes ?? []).map((n) => `  note         ${n}`),
     ...variantTable(r),
     ...(r.pruning ? [`  pruning      ${pruningLine(r.pruning)}`] : []),
     ``,
@@ -27,9 +30,14 @@ export function formatSummary(r: ReleaseResult, url?: string): string {
     `  steps        ${Object.entries(r.stepTimingsMs).map(([s, ms]) => `${s} ${formatDuration(ms)}`).join(', ')} (total ${formatDuration(total)})`,
     `  release      ${r.uri}`,
     `  manifest     ${r.manifestUri}`,
+    ...(r.channels?.length ? [`  channels     ${r.channels.map(channelLine).join('; ')}`] : []),
     ...(url ? [`  workflow     ${url}`] : []),
     ``,
   ].join('\n');
+}
+
+function channelLine(c: NonNullable<ReleaseResult['channels']>[number]): string {
+  return c.moved ? `${c.channel} -> ${c.version ?? '?'}` : `${c.channel} not moved: ${c.note ?? 'unknown reason'}`;
 }
 
 function pruningLine(p: PrunedModelRef): string {

@@ -3,4 +3,6 @@ export interface PipelineBuild {
   /** git commit of the pipeline code the worker runs, with `-dirty` when it has uncommitted changes. */
   gitCommit: string;
   liteshipVersion: string;
+  /** The recipe key's code part: the commit, plus a digest of uncommitted changes when dirty. */
+  codeDigest?: string;
 }

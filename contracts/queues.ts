@@ -26,6 +26,12 @@ export const ACTIVITY_ROLE = {
   train: 'training',
   evaluate: 'training',
   prune: 'training',
+  // Channels and recipe keys: a few small reads and conditional writes.
+  moveChannel: 'pipeline',
+  channelHead: 'pipeline',
+  lookupRecipe: 'pipeline',
+  recordRecipe: 'pipeline',
+  planRecipe: 'pipeline',
 } as const satisfies Record<string, WorkerRole>;
 
 export type ActivityName = keyof typeof ACTIVITY_ROLE;
@@ -41,4 +47,8 @@ export const SEARCH_ATTRIBUTES = {
   model: 'LiteshipModel',
   version: 'LiteshipVersion',
   step: 'LiteshipStep',
+  /** How the run ended: released, released (channel not moved), unchanged, rejected by gate, failed. */
+  outcome: 'LiteshipOutcome',
+  /** The channel(s) besides latest that the run moved. */
+  channel: 'LiteshipChannel',
 } as const;

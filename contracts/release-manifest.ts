@@ -1,6 +1,8 @@
 /** The manifest written last into every release: it makes the release visible and reproducible. */
 import type { ArtifactRef } from './artifacts';
 import type { BackendReport, BenchmarkReport, EvaluationMetrics, KernelSparsityEntry, QuantizedIo, SparseEncodingSummary } from './results';
+import type { RecipeRecord } from './recipe';
+import type { RegressionVerdict } from './regression';
 import type { ReleaseSpec } from './spec';
 import type { ModelVariant } from './variants';
 
@@ -44,6 +46,10 @@ export interface ReleaseManifest {
     latencyP99Ms: number;
   };
   stepTimingsMs: Record<string, number>;
+  /** The recipe key this release was made from (absent in releases made before recipe keys). */
+  recipe?: RecipeRecord;
+  /** spec.promote: this release against the channel's, both measured in this run; the channel moved only if it passed. */
+  regression?: RegressionVerdict;
   workflow: { workflowId: string; runId: string };
 }
 

@@ -1,5 +1,8 @@
 /** What steps report back: small, JSON-safe figures that may travel through workflow history. */
 import type { ArtifactRef } from './artifacts';
+import type { ChannelMoveOutcome } from './channels';
+import type { RunOutcome } from './outcome';
+import type { RecipeRecord } from './recipe';
 import type { ModelVariant, VariantSelection } from './variants';
 
 export interface PreparedDataRef {
@@ -131,4 +134,11 @@ export interface ReleaseResult extends PublishedRelease {
   /** Present when the release has pruned variants. */
   pruning?: PrunedModelRef;
   stepTimingsMs: Record<string, number>;
+  /** Channels this run moved (latest, and a promoted one), or why not. Absent in runs before channels. */
+  channels?: ChannelMoveOutcome[];
+  /** How the run ended (absent in runs before outcomes). */
+  outcome?: RunOutcome;
+  recipe?: RecipeRecord;
+  /** Why a matching release or trained model was not reused, when one was found. */
+  notes?: string[];
 }

@@ -7,6 +7,8 @@
 import { architectureImageProblem, checkArchitecture, type ArchitectureSpec } from './architecture';
 import { FailureType, type FailureDeclaration } from './errors';
 import { MODEL_NAME_PATTERN, MODEL_NAME_RULE, VERSION_PATTERN, VERSION_RULE } from './names';
+import { channelNameProblem } from './channels';
+import { promoteProblems, promoteSpecOf, type PromoteSpec } from './regression';
 import { MODEL_VARIANTS, QUANTIZATION_VARIANTS, isPrunedVariant, type GateBudgets, type ModelVariant } from './variants';
 import type { SpecSchemaRecorder } from './spec-schema-recorder';
 
@@ -93,6 +95,8 @@ export interface ReleaseSpec {
   /** Present when the spec asks for pruned variants. */
   pruning?: PruningSpec;
   gate: GateBudgets;
+  /** Move a channel (e.g. stable) to this release when it is not worse than the channel's current one. */
+  promote?: PromoteSpec;
 }
 
 export const DEFAULT_TRAINING: TrainingSpec = { epochs: 5, batchSize: 32, learningRate: 0.001, seed: 42, backend: 'auto' };
@@ -289,7 +293,7 @@ export function validateSpec(raw: unknown, source = 'spec', recorder?: SpecSchem
   const c = new Checker(recorder);
   const obj = c.object(raw, '(root)');
   if (!obj) throw new SpecValidationError(c.problems, source);
-  c.unknownKeys(obj, '', ['model', 'version', 'description', 'architecture', 'data', 'training', 'benchmark', 'variants', 'quantization', 'pruning', 'gate']);
+  c.unknownKeys(obj, '', ['model', 'version', 'description', 'architecture', 'data', 'training', 'benchmark', 'variants', 'quantization', 'pruning', 'gate', 'promote']);
 
   const model = c.string(obj.model, 'model', MODEL_NAME_PATTERN, MODEL_NAME_RULE);
   const version = obj.version === undefined ? undefined : c.string(obj.version, 'version', VERSION_PATTERN, VERSION_RULE);
@@ -329,6 +333,9 @@ export function validateSpec(raw: unknown, source = 'spec', recorder?: SpecSchem
     int8Io: q.int8Io === true,
   };
   const gate = checkGate(c, obj.gate);
+  const promoteFailures = obj.promote === undefined ? [] : promoteProblems(obj.promote, channelNameProblem);
+  for (const [path, message] of promoteFailures) c.fail(path, message);
+  const promote = obj.promote === undefined ? undefined : promoteSpecOf(obj.promote as Parameters<typeof promoteSpecOf>[0]);
 
   if (c.problems.length > 0 || !model || !architecture || !data) throw new SpecValidationError(c.problems, source);
   return {
@@ -343,5 +350,6 @@ export function validateSpec(raw: unknown, source = 'spec', recorder?: SpecSchem
     quantization,
     ...(pruning ? { pruning } : {}),
     gate,
+    ...(promote ? { promote } : {}),
   };
 }

@@ -15,7 +15,10 @@ function git(args: string[], cwd: string): string | undefined {
 export function pipelineBuild(root: string): PipelineBuild {
   const commit = git(['rev-parse', 'HEAD'], root);
   const dirty = (git(['status', '--porcelain', '--untracked-files=no'], root) ?? '').length > 0;
-  return { gitCommit: commit ? `${commit}${dirty ? '-dirty' : ''}` : 'unknown (not a git checkout)', liteshipVersion: liteshipPackage.version };
+  const gitCommit = commit ? `${commit}${dirty ? '-dirty' : ''}` : 'unknown (not a git checkout)';
+  // Two dirty trees share a commit but not their code: the recipe key must tell them apart.
+  const codeDigest = dirty ? `${gitCommit}-${codeFingerprint(root)}` : gitCommit;
+  return { gitCommit, liteshipVersion: liteshipPackage.version, codeDigest };
 }
 
 /** Changes whenever the code a worker would load changes: lets the CLI replace stale local workers. */

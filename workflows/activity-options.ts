@@ -57,3 +57,17 @@ export const publishOptions: ActivityOptions = {
   startToCloseTimeout: '15m',
   retry: retry(5),
 };
+
+/** Channel moves are a few small conditional writes; conflicts are re-read inside the activity. */
+export const channelOptions: ActivityOptions = {
+  taskQueue: taskQueueOf('moveChannel'),
+  startToCloseTimeout: '2m',
+  retry: retry(5),
+};
+
+/** Recipe lookups read back (and hash) the matching release's files before trusting them. */
+export const recipeOptions: ActivityOptions = {
+  taskQueue: taskQueueOf('lookupRecipe'),
+  startToCloseTimeout: '10m',
+  retry: retry(4),
+};

@@ -1,2 +1,3 @@
 export { releaseModel } from './release-model';
 export { progressQuery } from './queries';
+export { planRelease } from './plan-release';

@@ -7,6 +7,7 @@ import {
   ActivityFailure,
   ApplicationFailure,
   isCancellation,
+  patched,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
@@ -28,10 +29,12 @@ import {
   type ModelVariant,
   type PreparedDataRef,
   type PrunedModelRef,
+  type ReleaseOptions,
   type ReleaseProgress,
   type ReleaseResult,
   type ReleaseSpec,
   type StepName,
+  type UnchangedResult,
   type VariantFigures,
   type VariantOutcome,
   type VariantResult,
@@ -45,6 +48,10 @@ import {
   publishOptions,
   trainOptions,
 } from './activity-options';
+import { moveLatest } from './channels';
+import { releasedOutcome, withOutcome } from './outcome';
+import { benchmarkChannelHead, headSummary, promoteAfterRelease, regressionVerdict } from './regression';
+import { checkRecipe, recordRecipeOf, unchangedResult } from './recipe';
 import { progressQuery } from './queries';
 
 const { prepareData } = proxyActivities<Activities>(prepareDataOptions);
@@ -59,7 +66,11 @@ type ConversionResult = { ok: true; converted: ConvertedModelRef } | Extract<Var
 /** The pruned model, or why pruning failed (which fails only the pruned variants). */
 type PruneOutcome = { ok: true; pruned: PrunedModelRef } | { ok: false; error: string } | undefined;
 
-export async function releaseModel(input: ReleaseSpec): Promise<ReleaseResult> {
+export async function releaseModel(input: ReleaseSpec, options: ReleaseOptions = {}): Promise<ReleaseResult | UnchangedResult> {
+  return withOutcome(() => releaseSteps(input, options));
+}
+
+async function releaseSteps(input: ReleaseSpec, options: ReleaseOptions): Promise<ReleaseResult | UnchangedResult> {
   const spec = checkedSpec(input);
   const progress: ReleaseProgress = {
     model: spec.model,
@@ -104,12 +115,20 @@ export async function releaseModel(input: ReleaseSpec): Promise<ReleaseResult> {
   const data = await step('prepareData', () => prepareData({ data: spec.data }), (d) =>
     `${d.trainCount} train / ${d.testCount} test images, sha256 ${d.fingerprint.slice(0, 12)}`,
   );
-  const trained = await step('train', () => train({ spec, data }), (t) =>
+  const recipe = await checkRecipe(spec, data, options.force === true);
+  if (recipe?.unchanged) {
+    for (const s of STEP_ORDER) if (progress.steps[s].status === 'pending') progress.steps[s] = { status: 'skipped', summary: `unchanged: ${recipe.unchanged.reason}` };
+    progress.current = undefined;
+    return unchangedResult(spec, { ...recipe, unchanged: recipe.unchanged });
+  }
+  const reused = recipe?.reuse;
+  if (reused) for (const s of ['train', 'evaluate'] as const) progress.steps[s] = { status: 'skipped', summary: `reused from ${reused.version}` };
+  const trained = reused?.trained ?? (await step('train', () => train({ spec, data }), (t) =>
     `${t.epochs} epochs on ${t.backend.name}, accuracy ${t.finalAccuracy.toFixed(4)}`,
-  );
-  const evaluation = await step('evaluate', () => evaluate({ model: trained.model, data }), (e) =>
+  ));
+  const evaluation = reused?.evaluation ?? (await step('evaluate', () => evaluate({ model: trained.model, data }), (e) =>
     `test accuracy ${e.accuracy.toFixed(4)}, loss ${e.loss.toFixed(4)}`,
-  );
+  ));
   const pruning = await pruneStep(spec, data, trained.model);
   // float32 is always built: it is the reference whose parity with tfjs proves the conversion.
   const built: ModelVariant[] = ['float32', ...spec.variants.filter((v) => v !== 'float32')];
@@ -117,8 +136,9 @@ export async function releaseModel(input: ReleaseSpec): Promise<ReleaseResult> {
     list.map((c) => (c.ok ? `${c.converted.variant} ${c.converted.tflite.bytes} B` : `${c.variant} failed`)).join(', '),
   );
   const prunedAccuracy = pruning?.ok ? pruning.pruned.accuracy : Number.NaN;
-  const results = await step('benchmark', () => benchmarkVariants(conversions, spec, data, evaluation.accuracy, prunedAccuracy), (list) =>
-    list.map((r) => (r.ok ? `${r.benchmark.variant} ${(r.benchmark.tflite.accuracy * 100).toFixed(2)}% p50 ${r.benchmark.latency.p50Ms.toFixed(3)} ms` : `${r.variant} failed`)).join(', '),
+  // The channel spec.promote names is measured in the same step, on the same test set and machine.
+  const [results, head] = await step('benchmark', async () => [await benchmarkVariants(conversions, spec, data, evaluation.accuracy, prunedAccuracy), await benchmarkChannelHead(spec, data)] as const, ([list, head]) =>
+    list.map((r) => (r.ok ? `${r.benchmark.variant} ${(r.benchmark.tflite.accuracy * 100).toFixed(2)}% p50 ${r.benchmark.latency.p50Ms.toFixed(3)} ms` : `${r.variant} failed`)).join(', ') + headSummary(head, spec.promote?.to),
   );
   const selection = await step('select', async () => {
     const outcomes = results.map(outcomeOf);
@@ -132,16 +152,22 @@ export async function releaseModel(input: ReleaseSpec): Promise<ReleaseResult> {
     throw ApplicationFailure.nonRetryable(`nothing was published: ${selection.explanation}`, FailureType.gateFailed, selection);
   }
 
+  const regression = regressionVerdict(spec, 'this release', chosen.benchmark, head);
   const stepTimingsMs = Object.fromEntries(
     STEP_ORDER.filter((s) => progress.steps[s].durationMs !== undefined).map((s) => [s, progress.steps[s].durationMs ?? 0]),
   );
   const { workflowId, runId } = workflowInfo();
   const published = await step(
     'publish',
-    () => publish({ spec, data, trained, evaluation, ...(pruning?.ok ? { pruned: pruning.pruned } : {}), variants: results, selection, stepTimingsMs, workflowId, runId }),
+    () => publish({ spec, data, trained, evaluation, ...(pruning?.ok ? { pruned: pruning.pruned } : {}), variants: results, selection, stepTimingsMs, ...(recipe ? { recipe: recipe.recipe } : {}), ...(regression ? { regression } : {}), workflowId, runId }),
     (p) => `${p.model} ${p.version} (${chosen.converted.variant}) at ${p.uri}`,
   );
   upsertSearchAttributes({ [SEARCH_ATTRIBUTES.version]: [published.version] });
+  const recorded = recipe ? await recordRecipeOf(spec.model, published.version, recipe.recipe, trained, evaluation) : undefined;
+  const channels = patched('liteship-channels')
+    ? [await moveLatest(spec.model, published.version), ...(await promoteAfterRelease(spec, published.version, regressionVerdict(spec, published.version, chosen.benchmark, head)))]
+    : undefined;
+  const notes = [...(recipe?.notes ?? []), ...(recorded ? [recorded] : [])];
   progress.current = undefined;
 
   return {
@@ -152,6 +178,10 @@ export async function releaseModel(input: ReleaseSpec): Promise<ReleaseResult> {
     selection,
     ...(pruning?.ok ? { pruning: pruning.pruned } : {}),
     stepTimingsMs,
+    ...(channels ? { channels } : {}),
+    outcome: releasedOutcome(channels),
+    ...(recipe ? { recipe: recipe.recipe } : {}),
+    ...(notes.length ? { notes } : {}),
   };
 }
 

@@ -1,5 +1,6 @@
 /** `liteship releases <model>`: the published versions of a model, oldest first. */
 import { architectureLabel } from '../../contracts';
+import { ChannelStore } from '../../infra/channel-store';
 import { modelNameArg, parseArgs, usageError } from '../args';
 import { openStorage } from '../storage';
 import type { CommandIO } from '../io';
@@ -19,8 +20,10 @@ export async function releasesCommand(argv: string[], io: CommandIO): Promise<nu
   modelNameArg(model, USAGE);
   const store = await openStorage((line) => io.stderr(`${line}\n`));
   const releases = await listReleases(store, model);
+  const channels = await new ChannelStore(store).list(model);
+  const channelsOf = (version: string) => channels.filter((c) => c.version === version).map((c) => c.channel);
   if (args.flags.json) {
-    io.stdout(`${JSON.stringify(releases.map((m) => ({ version: m.version, createdAt: m.createdAt, chosenVariant: m.chosenVariant, summary: m.summary, uri: store.uriFor(`${model}/${m.version}/`) })), null, 2)}\n`);
+    io.stdout(`${JSON.stringify(releases.map((m) => ({ version: m.version, createdAt: m.createdAt, chosenVariant: m.chosenVariant, channels: channelsOf(m.version), summary: m.summary, uri: store.uriFor(`${model}/${m.version}/`) })), null, 2)}\n`);
     return 0;
   }
   if (releases.length === 0) {
@@ -37,8 +40,9 @@ export async function releasesCommand(argv: string[], io: CommandIO): Promise<nu
     m.chosenVariant ?? 'float32',
     m.dataset.fingerprint.slice(0, 12),
     m.pipeline.gitCommit.slice(0, 12),
+    channelsOf(m.version).join(','),
   ]);
-  const header = ['version', 'created (UTC)', 'accuracy', 'size', 'p50', 'arch', 'variant', 'data sha256', 'commit'];
+  const header = ['version', 'created (UTC)', 'accuracy', 'size', 'p50', 'arch', 'variant', 'data sha256', 'commit', 'channels'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
   io.stdout(`${[line(header), ...rows.map(line)].join('\n')}\n`);

@@ -150,6 +150,14 @@ export class ReleaseStubs {
       const release: PublishedRelease = { model, version, uri, manifestUri: `${uri}manifest.json`, files: {} };
       return release;
     },
+    // Recipe keys and channels (issue 10): nothing matches, nothing is recorded here, latest "moves".
+    lookupRecipe: async ({ spec }) => ({ recipe: { key: 'k'.repeat(64), trainKey: 't'.repeat(64), parts: { spec: spec.model, data: 'f'.repeat(64), code: 'stub', toolchain: 'stub' }, toolchain: {} }, notes: [] }),
+    recordRecipe: async () => undefined,
+    planRecipe: async () => {
+      throw ApplicationFailure.nonRetryable('planRecipe is not stubbed', 'StubMissing');
+    },
+    moveChannel: async ({ channel, version }) => ({ moved: true, channel, version }),
+    channelHead: async () => undefined,
   };
 
   /** The stubs of the activities a worker of this role registers. */

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { ActivityFailure, ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { Worker } from '@temporalio/worker';
-import { FailureType, PIPELINE_TASK_QUEUE, validateSpec, type ReleaseSpec } from '../../../contracts';
+import { FailureType, PIPELINE_TASK_QUEUE, validateSpec, type ReleaseResult, type ReleaseSpec, type UnchangedResult } from '../../../contracts';
 import type { releaseModel } from '../../../workflows';
 import { progressQuery } from '../../../workflows/queries';
 import { historyToJson } from '../../support/history-json';
@@ -32,6 +32,12 @@ function specFor(model: string, extra: Record<string, unknown> = {}): ReleaseSpe
   return validateSpec({ model, architecture: 'mlp', data: { source: 'mnist' }, training: { epochs: 1, seed: 1 }, ...extra });
 }
 const PRUNED = { variants: ['float32', 'dynamic-int8', 'pruned-dynamic-int8'], pruning: { targetSparsity: 0.75 } };
+
+/** These stubs never match a recipe key, so every run releases. */
+function released(result: ReleaseResult | UnchangedResult): ReleaseResult {
+  if ('unchanged' in result) throw new Error(`expected a release, got ${result.outcome.text}`);
+  return result;
+}
 
 async function start(name: string, spec: ReleaseSpec, scenario: ReleaseScenario): Promise<{ handle: WorkflowHandle<typeof releaseModel>; calls: StubCall[] }> {
   const workflowId = unique(`wf-${name}`);
@@ -72,7 +78,7 @@ async function until(what: string, check: () => boolean, ms = 20_000): Promise<v
 
 test('without pruning: every step runs once, prune is skipped, the smallest passing variant ships', async () => {
   const { handle, calls } = await start('plain', specFor(unique('plain'), { variants: ['float32', 'float16', 'dynamic-int8'] }), {});
-  const result = await handle.result();
+  const result = released(await handle.result());
 
   expect(result).toMatchObject({ version: 'v1', chosenVariant: 'dynamic-int8' });
   expect(result.pruning).toBeUndefined();
@@ -83,7 +89,7 @@ test('without pruning: every step runs once, prune is skipped, the smallest pass
 
 test('with pruning: the pruned model is converted for the pruned variants and a pruned variant ships', async () => {
   const { handle, calls } = await start('pruned', specFor(unique('pruned'), PRUNED), {});
-  const result = await handle.result();
+  const result = released(await handle.result());
 
   expect(result).toMatchObject({ version: 'v1', chosenVariant: 'pruned-dynamic-int8', pruning: { sparsity: 0.75 } });
   const prunedConvert = called(calls, 'convert').find((c) => (c.input as { variant: string }).variant === 'pruned-dynamic-int8');
@@ -95,7 +101,7 @@ test('with pruning: the pruned model is converted for the pruned variants and a 
 
 test('prune fails: only the pruned variants fail, the others are built and one ships', async () => {
   const { handle, calls } = await start('prune-fails', specFor(unique('prune-fails'), PRUNED), { pruneFails: true });
-  const result = await handle.result();
+  const result = released(await handle.result());
 
   expect(result.chosenVariant).toBe('dynamic-int8');
   expect(result.pruning).toBeUndefined();
@@ -153,7 +159,7 @@ test('the gate rejects every variant: the run fails NoVariantPassedGate with the
 test('publish dies after its claim: the retry gets the same input (workflow and run id) and finishes the claimed version', async () => {
   const model = unique('retry');
   const { handle, calls } = await start('publish-retry', specFor(model, { variants: ['float32'] }), { publishDiesAfterClaim: true });
-  const result = await handle.result();
+  const result = released(await handle.result());
 
   const publishes = called(calls, 'publish');
   expect(publishes.map((c) => c.attempt)).toEqual([1, 2]);

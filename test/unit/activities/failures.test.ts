@@ -11,6 +11,7 @@ import { ExitCode, exitCodeForError } from '../../../client/exit-codes';
 import { UsageError } from '../../../client/io';
 import { failureOf, FailureType, NON_RETRYABLE_FAILURES, SpecValidationError, type FailureType as FailureTypeName } from '../../../contracts';
 import { ConfigError } from '../../../infra/config-errors';
+import { ChannelConflictError, ChannelError } from '../../../infra/channel-store';
 import { LocalStackError } from '../../../infra/local-stack/errors';
 import { ObjectAlreadyExistsError, ObjectChangedError, ObjectNotFoundError, StorageAccessError } from '../../../infra/object-store';
 import { InvalidS3UriError } from '../../../infra/s3-uri';
@@ -50,6 +51,8 @@ const CASES: Case[] = [
   ['ReleaseVersionExistsError', () => new ReleaseVersionExistsError('v1 exists'), FailureType.versionExists, false, ExitCode.alreadyExists],
   ['ObjectAlreadyExistsError', () => new ObjectAlreadyExistsError('s3://b/k'), FailureType.alreadyExists, false, ExitCode.alreadyExists],
   ['ObjectChangedError', () => new ObjectChangedError('s3://b/channels/stable.json'), FailureType.concurrentChange, true, ExitCode.unavailable],
+  ['ChannelError', () => new ChannelError('m has no channel beta'), FailureType.invalidConfig, false, ExitCode.invalidInput],
+  ['ChannelConflictError', () => new ChannelConflictError('m stable moved'), FailureType.concurrentChange, true, ExitCode.unavailable],
   ['ObjectNotFoundError', () => new ObjectNotFoundError('s3://b/k'), FailureType.notFound, false, ExitCode.notFound],
   ['NotFoundError', () => new NotFoundError('no workflow "x"'), FailureType.notFound, false, ExitCode.notFound],
   ['StorageAccessError', () => new StorageAccessError('bad-credentials', 'the access key is wrong'), FailureType.storageAccess, false, ExitCode.accessDenied],

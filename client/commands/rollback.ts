@@ -1,0 +1,21 @@
+/** `liteship rollback <model> --channel <channel>`: move a channel back to the version it held before. */
+import { ChannelStore } from '../../infra/channel-store';
+import { parseArgs } from '../args';
+import { whoAmI } from '../channel-view';
+import { UsageError, type CommandIO } from '../io';
+import { openStorage } from '../storage';
+
+const USAGE = 'liteship rollback <model> --channel <channel> [--reason "..."] [--json]';
+
+export async function rollbackCommand(argv: string[], io: CommandIO): Promise<number> {
+  const args = parseArgs(argv, { boolean: ['json'], string: ['channel', 'reason'] }, USAGE);
+  const [model, ...extra] = args.positionals;
+  const channel = args.flags.channel;
+  if (!model || extra.length > 0 || typeof channel !== 'string') throw new UsageError(`expected a model and --channel <channel>\nusage: ${USAGE}`);
+  const store = await openStorage((line) => io.stderr(`${line}\n`));
+  const reason = typeof args.flags.reason === 'string' ? args.flags.reason : '';
+  const entry = await new ChannelStore(store).rollback(model, channel, whoAmI(), reason);
+  if (args.flags.json) io.stdout(`${JSON.stringify(entry, null, 2)}\n`);
+  else io.stdout(`${model} ${channel} rolled back to ${entry.version} (was ${entry.previousVersion ?? '?'}): ${entry.reason}\n`);
+  return 0;
+}
