@@ -5,7 +5,7 @@
  *   training  train, evaluate and prune: CPU-heavy tfjs work, one activity at a time
  */
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
-import { createActivities, type Activities } from './activities';
+import { createActivities, createLocationLister, type Activities } from './activities';
 import { pipelineBuild } from './app/build-info';
 import { createLocationReader } from './app/read-location';
 import { runtimeVersions } from './app/runtime-versions';
@@ -46,6 +46,7 @@ export async function runWorkers(roles: WorkerRole[], opts: { log?: (line: strin
       initBackend: backendInitializer(log),
       runtimeVersions,
       readLocation: createLocationReader(config),
+      listLocation: createLocationLister(config),
     });
     const pick = (role: WorkerRole) => Object.fromEntries(ACTIVITIES_BY_ROLE[role].map((name) => [name, activities[name]]));
     const base: Pick<WorkerOptions, 'connection' | 'namespace'> = { connection, namespace: config.temporal.namespace };

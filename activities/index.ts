@@ -6,18 +6,20 @@ import { DatasetCache } from './dataset-cache';
 import type { ActivityDeps } from './deps';
 import { createEvaluate } from './evaluate';
 import { withFailureMapping } from './failures';
+import { createFolderReader } from './folder-reader';
 import { createPrepareData } from './prepare-data';
 import { createPublish } from './publish';
 import { createPrune } from './prune';
 import { createTrain } from './train';
 
 export type { ActivityDeps } from './deps';
+export { createLocationLister } from './folder-reader';
 
 export function createActivities(deps: ActivityDeps) {
   const artifacts = new ArtifactIO(deps.store);
   const datasets = new DatasetCache(artifacts);
   return withFailureMapping({
-    prepareData: createPrepareData(artifacts, deps.readLocation),
+    prepareData: createPrepareData(artifacts, { readLocation: deps.readLocation, folders: createFolderReader(deps.listLocation, deps.readLocation) }),
     train: createTrain(deps, artifacts, datasets),
     evaluate: createEvaluate(artifacts, datasets),
     prune: createPrune(deps, artifacts, datasets),

@@ -6,3 +6,4 @@ export * from './results';
 export * from './spec';
 export * from './release-manifest';
 export * from './variants';
+export * from './folder-data';

@@ -11,6 +11,10 @@ export interface PreparedDataRef {
   testCount: number;
   imageShape: [number, number, number];
   numClasses: number;
+  /** Class names by label index (image folders: the sorted folder names). */
+  labels?: string[];
+  /** Images left out because data.onBadImage is "skip" (the stored dataset manifest lists each one). */
+  skippedCount?: number;
 }
 
 export interface BackendReport {

@@ -4,6 +4,7 @@
  * Pure TypeScript: imported by the workflow sandbox, the CLI and the activities.
  */
 
+import { checkFolderData, type FolderDataSpec } from './folder-data';
 import { MODEL_VARIANTS, QUANTIZATION_VARIANTS, isPrunedVariant, type GateBudgets, type ModelVariant } from './variants';
 
 export type Architecture = 'mlp' | 'cnn';
@@ -28,7 +29,8 @@ export type DataSpec =
       test: DataLocation;
       imageShape: [number, number, number];
       numClasses: number;
-    };
+    }
+  | FolderDataSpec;
 
 export interface TrainingSpec {
   epochs: number;
@@ -186,7 +188,7 @@ function join(path: string, key: string): string {
 function checkData(c: Checker, raw: unknown): DataSpec | undefined {
   const obj = c.object(raw, 'data');
   if (!obj) return undefined;
-  const source = c.oneOf(obj.source, 'data.source', ['mnist', 'idx', 'csv'] as const);
+  const source = c.oneOf(obj.source, 'data.source', ['mnist', 'idx', 'csv', 'folder'] as const);
   const classes = () => c.number(obj.numClasses, 'data.numClasses', { min: 2, max: 256, integer: true }, 10);
   switch (source) {
     case 'mnist':
@@ -219,6 +221,8 @@ function checkData(c: Checker, raw: unknown): DataSpec | undefined {
       if (!train || !test || !imageShape) return undefined;
       return { source, train, test, imageShape, numClasses };
     }
+    case 'folder':
+      return checkFolderData(c, obj);
     default:
       return undefined;
   }

@@ -5,9 +5,10 @@
 // hooks), running loss/accuracy stay on the backend and are read only when
 // progress is reported (throttled) and at the end of each epoch.
 import * as tf from '@tensorflow/tfjs';
+import { augmentBatch, type AugmentOptions } from './data/augment';
+import { memorySource, type BatchSource } from './data/batch-source';
 import type { ImageSet } from './data/image-set';
-import { epochPermutation } from './data/shuffle';
-import { gatherInputTensor, gatherLabelTensor } from './data/tensors';
+import { batchInputTensor, batchLabelTensor } from './data/tensors';
 import { evaluateModel, yieldToEventLoop } from './evaluate';
 
 export interface TrainOptions {
@@ -19,7 +20,9 @@ export interface TrainOptions {
   /** First epoch to run (0-based); set when resuming from a checkpoint. */
   initialEpoch?: number;
   /** Evaluated at the end of every epoch when given. */
-  validation?: ImageSet;
+  validation?: ImageSet | BatchSource;
+  /** Seeded augmentation of every training batch (by seed, epoch and example index). */
+  augment?: AugmentOptions;
   /** Minimum time between onBatchEnd calls (default 1000); 0 = every batch. */
   progressIntervalMs?: number;
   /** Aborts between batches; the promise rejects with the signal's reason. */
@@ -64,7 +67,7 @@ export class TrainingDivergedError extends Error {
   override readonly name = 'TrainingDivergedError';
 }
 
-function checkOptions(model: tf.LayersModel, train: ImageSet, opts: TrainOptions): void {
+function checkOptions(model: tf.LayersModel, train: Pick<BatchSource, 'count' | 'imageShape' | 'numClasses'>, opts: TrainOptions): void {
   const { epochs, batchSize, initialEpoch = 0 } = opts;
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`batchSize must be a positive integer, got ${batchSize}`);
   if (!Number.isInteger(epochs) || epochs < 0) throw new RangeError(`epochs must be a non-negative integer, got ${epochs}`);
@@ -86,10 +89,11 @@ function checkOptions(model: tf.LayersModel, train: ImageSet, opts: TrainOptions
 /** Trains `model` in place for epochs [initialEpoch, epochs). */
 export async function trainModel(
   model: tf.LayersModel,
-  train: ImageSet,
+  data: ImageSet | BatchSource,
   opts: TrainOptions,
   hooks: TrainingHooks = {},
 ): Promise<TrainingHistory> {
+  const train = 'batch' in data ? data : memorySource(data);
   checkOptions(model, train, opts);
   const initialEpoch = opts.initialEpoch ?? 0;
   const history: TrainingHistory = { initialEpoch, epochs: [] };
@@ -118,7 +122,7 @@ export async function trainModel(
 
 async function runEpoch(
   model: tf.LayersModel,
-  train: ImageSet,
+  train: BatchSource,
   epoch: number,
   opts: TrainOptions,
   hooks: TrainingHooks,
@@ -127,7 +131,7 @@ async function runEpoch(
   const interval = opts.progressIntervalMs ?? DEFAULT_PROGRESS_INTERVAL_MS;
   const optimizer = model.optimizer;
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
-  const order = epochPermutation(train.count, opts.seed, epoch);
+  const order = train.epochOrder(opts.seed, epoch);
   const batches = Math.ceil(train.count / batchSize);
   // Sums over the epoch, kept on the backend: loss * n and correct predictions.
   let lossSum: tf.Scalar = tf.scalar(0);
@@ -143,8 +147,10 @@ async function runEpoch(
       signal?.throwIfAborted();
       const indices = order.subarray(batch * batchSize, Math.min((batch + 1) * batchSize, train.count));
       const n = indices.length;
-      const x = gatherInputTensor(train, indices);
-      const y = gatherLabelTensor(train, indices);
+      const examples = await train.batch(indices);
+      if (opts.augment) augmentBatch(examples, train.imageShape, indices, opts.augment, opts.seed, epoch);
+      const x = batchInputTensor(examples, train.imageShape);
+      const y = batchLabelTensor(examples, train.numClasses);
       let correct: tf.Tensor | undefined;
       let loss: tf.Scalar | null = null;
       try {
