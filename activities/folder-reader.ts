@@ -4,7 +4,7 @@
  * directories ending in "/" so an empty class folder on disk (or an S3 "folder" marker) is seen.
  */
 import { readdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { LiteshipConfig } from '../infra/config';
 import { createObjectStore } from '../infra/s3-object-store';
 import { isS3Uri, parseS3Uri } from '../infra/s3-uri';
@@ -23,20 +23,26 @@ export function createLocationLister(config: LiteshipConfig): ListLocation {
       const { keys } = await store.list(key);
       return keys.map((k) => k.slice(key.length)).filter((k) => k.length > 0);
     }
-    try {
-      const entries = await readdir(root, { recursive: true, withFileTypes: true });
-      return entries.map((e) => {
-        const rel = join(e.parentPath, e.name).slice(withSlash(root).length).split('\\').join('/');
-        return e.isDirectory() ? `${rel}/` : rel;
-      });
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EACCES') {
-        throw new DatasetError('not-found', root, `cannot list this image folder on the worker's machine (${code}): check data.train / data.test in the spec.`);
-      }
-      throw err;
-    }
+    return listLocalFolder(root);
   };
+}
+
+/** Every entry under a local folder (recursive): files as "a/b.png", folders as "a/". */
+export async function listLocalFolder(root: string): Promise<string[]> {
+  try {
+    const base = withSlash(resolve(root));
+    const entries = await readdir(base, { recursive: true, withFileTypes: true });
+    return entries.map((e) => {
+      const rel = join(e.parentPath, e.name).slice(base.length).split('\\').join('/');
+      return e.isDirectory() ? `${rel}/` : rel;
+    });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EACCES') {
+      throw new DatasetError('not-found', root, `cannot list this image folder on the worker's machine (${code}): check data.train / data.test in the spec.`);
+    }
+    throw err;
+  }
 }
 
 /** Groups a listing into class folders: first path segment = class; hidden files and non-images are ignored. */
