@@ -43,8 +43,8 @@ export interface PreparedFolder {
 
 /** Seed of the stored order and the held-out split: fixed, so the same folder always prepares to the same bytes. */
 const PREPARE_SEED = 0x11f01de5;
-/** Images decoded at once: sharp works off the JS thread, so a few in flight keep both cores busy. */
-const DECODE_AHEAD = 8;
+/** Images decoded at once: sharp decodes on libuv's pool (4 threads by default), so a few in flight keep the cores busy. */
+const DECODE_AHEAD = 4;
 
 interface Example {
   file: string;
