@@ -18,6 +18,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
+import type { Tensor3D } from '@tensorflow/tfjs-node';
 import sharp from 'sharp';
 import { decodeImage, type ImageTarget } from '../ml/data/image-decode';
 import { createRng } from '../ml/data/shuffle';
@@ -88,7 +89,7 @@ async function tfjsNodeRate(files: Buffer[], target: ImageTarget): Promise<numbe
   const started = process.hrtime.bigint();
   for (const f of files) {
     tf.tidy(() => {
-      const img = tf.node.decodeImage(f, target.channels) as import('@tensorflow/tfjs-node').Tensor3D;
+      const img = tf.node.decodeImage(f, target.channels) as Tensor3D;
       tf.image.resizeBilinear(img, [target.height, target.width]).toInt().dataSync();
     });
   }

@@ -46,3 +46,5 @@ export type { ClassFolder, FolderReader, ImageFolderOptions, PreparedFolder } fr
 export { decodeImage, imageDimensions, isImageFile } from './data/image-decode';
 export { augmentBatch } from './data/augment';
 export type { AugmentOptions } from './data/augment';
+export { classFoldersOf, listLocalFolder } from './data/folder-listing';
+export { checkedClasses } from './data/image-folder';
