@@ -66,7 +66,7 @@ async function digits(n: number): Promise<Buffer[]> {
   const { train } = loadMnist();
   const out: Buffer[] = [];
   for (let i = 0; i < n; i++) {
-    out.push(await sharp(Buffer.from(train.images.subarray(i * 784, (i + 1) * 784)), { raw: { width: 28, height: 28, channels: 1 } }).png().toBuffer());
+    out.push(await sharp(Buffer.from(train.images.subarray(i * 784, (i + 1) * 784)), { raw: { width: 28, height: 28, channels: 1 } }).toColourspace('b-w').png().toBuffer());
   }
   return out;
 }

@@ -4,6 +4,7 @@ import { processIO, type Command, type CommandIO } from './io';
 const HELP = `liteship: ship TensorFlow.js models as benchmarked, versioned TFLite releases
 
 Usage:
+  liteship init <name> --data <folder>           write a starting spec for a folder of images
   liteship run <spec.json> [--detach] [--json]   start a release workflow and follow it
   liteship status <workflow-id> [--json]          show a run's steps and result
   liteship releases <model> [--json]              list published releases
@@ -19,6 +20,7 @@ AWS credential chain) for S3. With neither set, liteship starts a local stack in
 `;
 
 const COMMANDS: Record<string, () => Promise<Command>> = {
+  init: async () => (await import('./commands/init')).initCommand,
   run: async () => (await import('./commands/run')).runCommand,
   status: async () => (await import('./commands/status')).statusCommand,
   releases: async () => (await import('./commands/releases')).releasesCommand,

@@ -21,7 +21,7 @@ export async function listLocalFolder(root: string): Promise<string[]> {
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EACCES') {
-      throw new DatasetError('not-found', root, `cannot list this image folder on the worker's machine (${code}): check data.train / data.test in the spec.`);
+      throw new DatasetError('not-found', root, `cannot list this image folder (${code}): check the path (data.train / data.test in a spec; a worker on another machine needs an s3:// prefix).`);
     }
     throw err;
   }

@@ -22,7 +22,8 @@ export function digitPixels(set: ImageSet, i: number): Uint8Array {
 }
 
 export async function encodeGray(pixels: Uint8Array, width: number, height: number, format: 'png' | 'jpeg'): Promise<Buffer> {
-  const img = sharp(Buffer.from(pixels), { raw: { width, height, channels: 1 } });
+  // b-w: a one-channel PNG/JPEG (sharp writes sRGB unless told), as a camera or scanner would for gray images.
+  const img = sharp(Buffer.from(pixels), { raw: { width, height, channels: 1 } }).toColourspace('b-w');
   return format === 'png' ? img.png().toBuffer() : img.jpeg({ quality: 95 }).toBuffer();
 }
 
