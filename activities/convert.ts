@@ -14,7 +14,7 @@ import {
   type PreparedDataRef,
   type QuantizationSpec,
 } from '../contracts';
-import { deserializeModel, imageSize, normalizePixels, type BatchSource, type ImageSet } from '../ml';
+import { deserializeModel, imageSize, normalizePixels, type ExampleSource, type ImageSet } from '../ml';
 import { pickSampleIndices } from '../tflite/quantize/calibration';
 import { loadInterpreter } from '../tflite/runtimes/tfjs-tflite-node';
 import { convertVariant } from '../tflite/variants';
@@ -37,7 +37,7 @@ export function calibrationSamples(train: ImageSet, count: number, seed: number)
 }
 
 /** The same samples read from a streaming source (only the picked images are fetched). */
-export async function calibrationSamplesFrom(train: BatchSource, count: number, seed: number): Promise<Float32Array[][]> {
+export async function calibrationSamplesFrom(train: ExampleSource, count: number, seed: number): Promise<Float32Array[][]> {
   const size = imageSize(train.imageShape);
   const picks = pickSampleIndices(train.count, count, seed);
   const batch = await train.batch(picks);

@@ -59,6 +59,7 @@ export function createTrain(deps: Pick<ActivityDeps, 'initBackend'>, artifacts: 
           },
         },
       );
+      log.info('training done', { stepRunner: history.method, epochs: history.epochs.length });
       const last = history.epochs[history.epochs.length - 1];
       const finalBytes = await serializeModel(model, { includeOptimizer: false });
       const ref = await artifacts.put(storageKeys.trainedModel(workflowId), finalBytes);

@@ -2,7 +2,7 @@
 // normalized images to class probabilities, so the same math scores the
 // tfjs model here and the .tflite in the native interpreter (benchmark step).
 import * as tf from '@tensorflow/tfjs';
-import { memorySource, range, type BatchSource } from './data/batch-source';
+import { memorySource, range, type ExampleSource } from './data/batch-source';
 import { imageSize } from './data/image-set';
 import type { ImageSet } from './data/image-set';
 import { normalizePixels } from './data/tensors';
@@ -96,7 +96,7 @@ export class ConfusionAccumulator {
 /** Scores any classifier on `test`, batchSize images per predictBatch call. */
 export async function scoreClassifier(
   predictBatch: PredictBatch,
-  data: ImageSet | BatchSource,
+  data: ImageSet | ExampleSource,
   batchSize = 1,
 ): Promise<ClassifierScore> {
   const test = 'batch' in data ? data : memorySource(data);
@@ -123,7 +123,7 @@ export async function scoreClassifier(
 }
 
 /** Evaluates a tfjs model (compiled or not) on `test`. */
-export async function evaluateModel(model: tf.LayersModel, test: ImageSet | BatchSource, batchSize = 256): Promise<EvaluationResult> {
+export async function evaluateModel(model: tf.LayersModel, test: ImageSet | ExampleSource, batchSize = 256): Promise<EvaluationResult> {
   const shape = test.imageShape;
   const expects = model.inputs[0]?.shape.slice(1).join('x');
   const outputs = model.outputs[0]?.shape[1];

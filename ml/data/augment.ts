@@ -4,7 +4,7 @@
 // epoch sees a fresh variation. Geometry is one inverse affine map (flip, shift,
 // rotation about the centre) sampled nearest-neighbour with edge clamping (Keras'
 // fill_mode "nearest"); brightness adds one offset to every channel.
-import type { Batch } from './batch-source';
+import type { Examples } from './batch-source';
 import { createRng, mixSeed } from './shuffle';
 
 export interface AugmentOptions {
@@ -23,7 +23,7 @@ export function isIdentity(a: AugmentOptions): boolean {
 
 /** Augments `batch` in place; `indices[k]` is the dataset index of example k. */
 export function augmentBatch(
-  batch: Batch,
+  batch: Examples,
   imageShape: readonly [number, number, number],
   indices: ArrayLike<number>,
   opts: AugmentOptions,

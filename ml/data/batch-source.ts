@@ -2,18 +2,21 @@
 // A source may hold everything in memory (memorySource) or stream
 // content-addressed shards (./sharded-source.ts); callers cannot tell, so the
 // loop's memory does not depend on how large the dataset is.
+import { augmentBatch, type AugmentOptions } from './augment';
+import type { BatchSource } from './batches';
 import { imageSize } from './image-set';
 import type { ImageSet } from './image-set';
 import { epochPermutation } from './shuffle';
+import { batchInputTensor, batchLabelTensor } from './tensors';
 
 /** Examples in the order they were asked for: uint8 pixels (n * h * w * c) and labels (n). */
-export interface Batch {
+export interface Examples {
   images: Uint8Array;
   labels: Uint8Array;
   count: number;
 }
 
-export interface BatchSource {
+export interface ExampleSource {
   readonly count: number;
   /** [height, width, channels]. */
   readonly imageShape: [number, number, number];
@@ -24,11 +27,11 @@ export interface BatchSource {
    */
   epochOrder(seed: number, epoch: number): Uint32Array;
   /** The examples at `indices`, in that order. */
-  batch(indices: ArrayLike<number>): Promise<Batch>;
+  batch(indices: ArrayLike<number>): Promise<Examples>;
 }
 
-/** An in-memory ImageSet as a BatchSource: the global Fisher-Yates shuffle of ./shuffle.ts. */
-export function memorySource(set: ImageSet): BatchSource {
+/** An in-memory ImageSet as a ExampleSource: the global Fisher-Yates shuffle of ./shuffle.ts. */
+export function memorySource(set: ImageSet): ExampleSource {
   const size = imageSize(set.imageShape);
   return {
     count: set.count,
@@ -46,9 +49,9 @@ export function gatherExamples(
   size: number,
   indices: ArrayLike<number>,
   local: (index: number) => number,
-): Batch {
+): Examples {
   const n = indices.length;
-  const out: Batch = { images: new Uint8Array(n * size), labels: new Uint8Array(n), count: n };
+  const out: Examples = { images: new Uint8Array(n * size), labels: new Uint8Array(n), count: n };
   for (let k = 0; k < n; k++) {
     const i = local(indices[k] ?? 0);
     out.images.set(images.subarray(i * size, (i + 1) * size), k * size);
@@ -65,7 +68,28 @@ export function range(start: number, end: number): Uint32Array {
 }
 
 /** Reads a whole source into memory (small sets only: tests, pruning until it streams). */
-export async function materialize(source: BatchSource): Promise<ImageSet> {
+export async function materialize(source: ExampleSource): Promise<ImageSet> {
   const all = await source.batch(range(0, source.count));
   return { images: all.images, labels: all.labels, count: all.count, imageShape: [...source.imageShape], numClasses: source.numClasses };
+}
+
+/**
+ * The training loop's BatchSource (./batches.ts) over an ExampleSource: the source's own epoch
+ * order, and seeded augmentation when asked. The loop asks for each epoch's order before its
+ * batches, which is how the augmentation learns the epoch it draws from.
+ */
+export function streamBatches(source: ExampleSource, augment?: AugmentOptions, seed = 0): BatchSource {
+  let epoch = 0;
+  return {
+    count: source.count,
+    epochOrder: (orderSeed, e) => {
+      epoch = e;
+      return source.epochOrder(orderSeed, e);
+    },
+    batch: async (indices) => {
+      const examples = await source.batch(indices);
+      if (augment) augmentBatch(examples, source.imageShape, indices, augment, seed, epoch);
+      return { x: batchInputTensor(examples, source.imageShape), y: batchLabelTensor(examples, source.numClasses) };
+    },
+  };
 }

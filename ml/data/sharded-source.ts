@@ -1,4 +1,4 @@
-// A BatchSource over the shards of one split, holding at most `cacheShards`
+// A ExampleSource over the shards of one split, holding at most `cacheShards`
 // decoded shards in memory however many there are.
 //
 // Shuffling without loading everything: each epoch the shards are put in a
@@ -9,7 +9,7 @@
 // (seed, epoch) only, so a resumed run sees the batches the uninterrupted one did.
 // Preparation stores image folders in a seeded random order, so a shard already
 // mixes the classes; IDX/CSV keep the file's order (MNIST's is mixed).
-import type { Batch, BatchSource } from './batch-source';
+import type { Examples, ExampleSource } from './batch-source';
 import type { ShardInfo, SplitManifest } from './dataset-manifest';
 import { imageSize } from './image-set';
 import type { ImageSet } from './image-set';
@@ -23,7 +23,7 @@ export interface ShardedSourceOptions {
   window?: number;
 }
 
-export class ShardedSource implements BatchSource {
+export class ShardedSource implements ExampleSource {
   readonly count: number;
   private readonly starts: number[] = [];
   private readonly cache = new Map<number, Promise<ImageSet>>();
@@ -67,10 +67,10 @@ export class ShardedSource implements BatchSource {
     return order;
   }
 
-  async batch(indices: ArrayLike<number>): Promise<Batch> {
+  async batch(indices: ArrayLike<number>): Promise<Examples> {
     const size = imageSize(this.imageShape);
     const n = indices.length;
-    const out: Batch = { images: new Uint8Array(n * size), labels: new Uint8Array(n), count: n };
+    const out: Examples = { images: new Uint8Array(n * size), labels: new Uint8Array(n), count: n };
     // Positions grouped by shard, visited one shard at a time: even a batch spread over every
     // shard (a random calibration sample) holds no more than the cache's shards at once.
     const byShard = new Map<number, number[]>();

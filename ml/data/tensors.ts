@@ -3,7 +3,7 @@
 // through here, so preprocessing cannot drift between them.
 import * as tf from '@tensorflow/tfjs';
 import { imageSize } from './image-set';
-import type { Batch } from './batch-source';
+import type { Examples } from './batch-source';
 import type { ImageSet } from './image-set';
 
 export const PIXEL_SCALE = 255;
@@ -51,13 +51,13 @@ export function toLabelTensor(set: ImageSet, start: number, end: number): tf.Ten
 }
 
 /** A fetched batch (see ./batch-source.ts) as model input [n, h, w, c] in [0, 1]. */
-export function batchInputTensor(batch: Batch, imageShape: readonly [number, number, number]): tf.Tensor4D {
+export function batchInputTensor(batch: Examples, imageShape: readonly [number, number, number]): tf.Tensor4D {
   const pixels = normalizePixels(batch.images, new Float32Array(batch.images.length));
   return tf.tensor4d(pixels, [batch.count, imageShape[0], imageShape[1], imageShape[2]]);
 }
 
 /** A fetched batch's labels, one-hot [n, numClasses]. */
-export function batchLabelTensor(batch: Batch, numClasses: number): tf.Tensor2D {
+export function batchLabelTensor(batch: Examples, numClasses: number): tf.Tensor2D {
   const out = new Float32Array(batch.count * numClasses);
   for (let k = 0; k < batch.count; k++) out[k * numClasses + (batch.labels[k] ?? 0)] = 1;
   return tf.tensor2d(out, [batch.count, numClasses]);

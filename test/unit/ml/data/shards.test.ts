@@ -16,7 +16,7 @@ import {
   sliceImageSet,
   trainModel,
   DATASET_FORMAT,
-  type Batch,
+  type Examples,
   type DatasetManifest,
   type ImageSet,
   type ShardInfo,
@@ -42,7 +42,7 @@ async function sharded(set: ImageSet, perShard: number, window?: number) {
   return { split, source, blobs };
 }
 
-const bytesOf = (b: Batch) => Buffer.from(b.images).toString('base64') + Buffer.from(b.labels).toString('base64');
+const bytesOf = (b: Examples) => Buffer.from(b.images).toString('base64') + Buffer.from(b.labels).toString('base64');
 
 describe('shards', () => {
   it('round trip: a shard decodes to the examples written; a flipped byte is a corrupt-encoding error', () => {
@@ -119,7 +119,7 @@ describe('ShardedSource', () => {
 describe('augmentBatch', () => {
   const set = quadrantImages(12, 9);
   const opts = { flip: 'horizontal' as const, shift: 0.2, rotate: 20, brightness: 0.2 };
-  const batchOf = (s: ImageSet): Batch => ({ images: s.images.slice(), labels: s.labels.slice(), count: s.count });
+  const batchOf = (s: ImageSet): Examples => ({ images: s.images.slice(), labels: s.labels.slice(), count: s.count });
 
   it('is a function of (seed, epoch, example index) only: same inputs, same pixels, whatever the batch', () => {
     const whole = batchOf(set);
