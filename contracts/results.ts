@@ -11,7 +11,7 @@ export interface PreparedDataRef {
   testCount: number;
   imageShape: [number, number, number];
   numClasses: number;
-  /** Class names by label index (image folders: the sorted folder names). */
+  /** Class names in class-index order (image folders: the folder names); absent: "0".."N-1". */
   labels?: string[];
   /** Images left out because data.onBadImage is "skip" (the stored dataset manifest lists each one). */
   skippedCount?: number;

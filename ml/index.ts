@@ -37,6 +37,7 @@ export { parseNpy } from './data/npy';
 export type { NpyArray } from './data/npy';
 export { pruneDuringFineTuning, pruneOnImageSet, sparsityReport } from './prune';
 export type { KernelSparsity, PruneOptions, PruneProgress, PruneResult } from './prune';
+export * from './architectures';
 export { memorySource, materialize, range, streamBatches } from './data/batch-source';
 export type { Examples, ExampleSource } from './data/batch-source';
 export { ShardedSource } from './data/sharded-source';
