@@ -5,7 +5,7 @@
  *   training  train, evaluate and prune: CPU-heavy tfjs work, one activity at a time
  */
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
-import { createActivities } from './activities';
+import { createActivities, createLocationLister } from './activities';
 import { createLocationReader } from './activities/read-location';
 import { runtimeVersions } from './activities/runtime-versions';
 import { activitiesOfRole, TASK_QUEUE_OF_ROLE, WORKER_ROLES, type WorkerRole } from './contracts';
@@ -31,6 +31,7 @@ export async function runWorkers(roles: WorkerRole[], opts: { log?: (line: strin
       initBackend: createBackendSelector(log),
       runtimeVersions,
       readLocation: createLocationReader(config),
+      listLocation: createLocationLister(config),
     });
     const pick = (role: WorkerRole) => Object.fromEntries(activitiesOfRole(role).map((name) => [name, activities[name]]));
     const base: Pick<WorkerOptions, 'connection' | 'namespace'> = { connection, namespace: config.temporal.namespace };

@@ -24,6 +24,11 @@ export class ArtifactIO {
     return { uri: this.store.uriFor(key), sha256, bytes: bytes.byteLength };
   }
 
+  /** The ref of bytes already stored under `key` whose sha256 and size are known (e.g. a dataset shard). */
+  refAt(key: string, sha256: string, bytes: number): ArtifactRef {
+    return { uri: this.store.uriFor(key), sha256, bytes };
+  }
+
   async put(key: string, bytes: Uint8Array, options: PutOptions = {}): Promise<ArtifactRef> {
     await this.store.put(key, bytes, options);
     return this.refFor(key, bytes);

@@ -51,7 +51,7 @@ export function createBenchmark(artifacts: ArtifactIO, datasets: DatasetCache) {
     try {
       const inputShape = interpreter.inputs[0]!.shape;
       const pixels = imageSize(test.imageShape);
-      const sample = normalizePixels(test.images, new Float32Array(pixels), 0, pixels);
+      const sample = normalizePixels((await test.batch([0])).images, new Float32Array(pixels), 0, pixels);
 
       const firstStart = process.hrtime.bigint();
       interpreter.predict(sample, inputShape);

@@ -14,7 +14,7 @@ import {
   type PreparedDataRef,
   type QuantizationSpec,
 } from '../contracts';
-import { deserializeModel, imageSize, normalizePixels, PIXEL_SCALE, type ImageSet } from '../ml';
+import { deserializeModel, imageSize, normalizePixels, PIXEL_SCALE, type ExampleSource, type ImageSet } from '../ml';
 import { indexLabels, type ClassifierMetadataOptions } from '../tflite';
 import { pickSampleIndices } from '../tflite/quantize/calibration';
 import { loadInterpreter } from '../tflite/runtimes/tfjs-tflite-node';
@@ -56,6 +56,14 @@ export function calibrationSamples(train: ImageSet, count: number, seed: number)
   return pickSampleIndices(train.count, count, seed).map((i) => [normalizePixels(train.images, new Float32Array(size), i * size, size)]);
 }
 
+/** The same samples read from a streaming source (only the picked images are fetched). */
+export async function calibrationSamplesFrom(train: ExampleSource, count: number, seed: number): Promise<Float32Array[][]> {
+  const size = imageSize(train.imageShape);
+  const picks = pickSampleIndices(train.count, count, seed);
+  const batch = await train.batch(picks);
+  return picks.map((_, k) => [normalizePixels(batch.images, new Float32Array(size), k * size, size)]);
+}
+
 export function createConvert(artifacts: ArtifactIO, datasets: DatasetCache) {
   return async function convert({ model: ref, variant, data, quantization, seed, release }: ConvertInput): Promise<ConvertedModelRef> {
     const workflowId = Context.current().info.workflowExecution?.workflowId ?? 'unknown-workflow';
@@ -64,7 +72,7 @@ export function createConvert(artifacts: ArtifactIO, datasets: DatasetCache) {
       const encoding = quantizationOf(variant);
       const calibration =
         encoding === 'int8'
-          ? { samples: calibrationSamples((await datasets.get(data.dataset)).train, quantization.calibrationSamples, seed), load: loadInterpreter }
+          ? { samples: await calibrationSamplesFrom((await datasets.get(data.dataset)).train, quantization.calibrationSamples, seed), load: loadInterpreter }
           : undefined;
       // A pruned model's zeros shrink the file itself where TFLite has a sparse kernel to read them.
       const file = await convertVariant(model, encoding, {

@@ -13,4 +13,6 @@ export interface ActivityDeps {
   runtimeVersions(): Record<string, string>;
   /** Reads a data location from the spec (a local path on the worker's machine or an s3:// URI). */
   readLocation(location: string): Promise<Uint8Array>;
+  /** Lists an image-folder dataset root (local folder or s3:// prefix); see folder-reader.ts. */
+  listLocation(root: string): Promise<string[]>;
 }

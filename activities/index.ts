@@ -8,6 +8,7 @@ import { DatasetCache } from './dataset-cache';
 import type { ActivityDeps } from './deps';
 import { createEvaluate } from './evaluate';
 import { withFailureMapping } from './failures';
+import { createFolderReader } from './folder-reader';
 import { createPrepareData } from './prepare-data';
 import { createPublish } from './publish';
 import { createRecipeActivities } from './recipe';
@@ -15,12 +16,14 @@ import { createPrune } from './prune';
 import { createTrain } from './train';
 
 export type { ActivityDeps } from './deps';
+export { createLocationLister } from './folder-reader';
 
 export function createActivities(deps: ActivityDeps) {
   const artifacts = new ArtifactIO(deps.store);
   const datasets = new DatasetCache(artifacts);
+  const dataDeps = { readLocation: deps.readLocation, folders: createFolderReader(deps.listLocation, deps.readLocation) };
   return withFailureMapping({
-    prepareData: createPrepareData(artifacts, deps.readLocation),
+    prepareData: createPrepareData(artifacts, dataDeps),
     train: createTrain(deps, artifacts, datasets),
     evaluate: createEvaluate(artifacts, datasets),
     prune: createPrune(deps, artifacts, datasets),
@@ -29,7 +32,7 @@ export function createActivities(deps: ActivityDeps) {
     publish: createPublish(deps, artifacts),
     moveChannel: createMoveChannel(deps),
     channelHead: createChannelHead(deps),
-    ...createRecipeActivities(deps),
+    ...createRecipeActivities({ ...deps, data: dataDeps }),
   });
 }
 

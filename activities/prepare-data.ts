@@ -1,7 +1,26 @@
-/** prepareData: read the spec's data source, validate it, and store it once, content-addressed. */
+/**
+ * prepareData: read the spec's data source, validate it, and store it once, content-addressed,
+ * as shards plus a small manifest (the manifest's sha256 is the data fingerprint). Image folders
+ * are decoded a few images at a time and each shard is uploaded as it fills, so a folder larger
+ * than the worker's memory prepares fine.
+ */
 import { heartbeat, log } from '@temporalio/activity';
 import { storageKeys, type DataSpec, type PreparedDataRef } from '../contracts';
-import { encodeDataset, imageSetFromCsv, imageSetFromIdx, loadMnist, parseIdx, type PreparedDataset } from '../ml';
+import {
+  DATASET_FORMAT,
+  ShardWriter,
+  encodeDatasetManifest,
+  imageSetFromCsv,
+  imageSetFromIdx,
+  loadMnist,
+  parseIdx,
+  prepareImageFolder,
+  type DatasetManifest,
+  type FolderReader,
+  type ImageSet,
+  type PreparedDataset,
+  type StoreShard,
+} from '../ml';
 import { sha256Hex, type ArtifactIO } from './artifact-io';
 import type { ActivityDeps } from './deps';
 
@@ -13,7 +32,8 @@ function idxImageSet(images: Uint8Array, labels: Uint8Array, names: { images: st
   return imageSetFromIdx(parseIdx(images, names.images), parseIdx(labels, names.labels), names, numClasses);
 }
 
-export async function loadDataset(data: DataSpec, read: ActivityDeps['readLocation']): Promise<PreparedDataset> {
+/** IDX, CSV and MNIST are single files read whole; they are sharded on the way into the store. */
+async function loadInMemory(data: Exclude<DataSpec, { source: 'folder' }>, read: ActivityDeps['readLocation']): Promise<PreparedDataset> {
   switch (data.source) {
     case 'mnist':
       return loadMnist();
@@ -40,24 +60,84 @@ export async function loadDataset(data: DataSpec, read: ActivityDeps['readLocati
   }
 }
 
-export function createPrepareData(artifacts: ArtifactIO, read: ActivityDeps['readLocation']) {
+async function shardSet(set: ImageSet, store: StoreShard) {
+  const writer = new ShardWriter(set.imageShape, set.numClasses, store);
+  await writer.addMany(set.images, set.labels, set.count);
+  return writer.finish();
+}
+
+async function buildManifest(data: DataSpec, deps: PrepareDeps, store: StoreShard): Promise<DatasetManifest> {
+  if (data.source !== 'folder') {
+    const ds = await loadInMemory(data, deps.readLocation);
+    const [train, test] = [await shardSet(ds.train, store), await shardSet(ds.test, store)];
+    return { format: DATASET_FORMAT, source: ds.source, imageShape: ds.train.imageShape, numClasses: ds.train.numClasses, skipped: [], train, test };
+  }
+  const [height, width] = data.imageSize;
+  const folder = await prepareImageFolder(
+    deps.folders,
+    {
+      train: data.train,
+      ...(data.test ? { test: data.test } : {}),
+      validationSplit: data.validationSplit ?? 0,
+      height,
+      width,
+      channels: data.channels,
+      onBadImage: data.onBadImage,
+    },
+    store,
+  );
+  return {
+    format: DATASET_FORMAT,
+    source: `folder:${data.train}`,
+    imageShape: folder.imageShape,
+    numClasses: folder.labels.length,
+    labels: folder.labels,
+    filesSha256: folder.filesSha256,
+    skipped: folder.skipped,
+    train: folder.train,
+    test: folder.test,
+  };
+}
+
+export interface PrepareDeps {
+  readLocation: ActivityDeps['readLocation'];
+  folders: FolderReader;
+}
+
+/**
+ * The fingerprint prepareData would give this data, computed the same way (shards hashed, manifest
+ * encoded and hashed) but writing nothing: what `liteship plan` compares with a release's.
+ */
+export async function datasetFingerprint(data: DataSpec, deps: PrepareDeps): Promise<string> {
+  const hashOnly: StoreShard = async (bytes) => ({ sha256: sha256Hex(bytes), bytes: bytes.byteLength });
+  return sha256Hex(encodeDatasetManifest(await buildManifest(data, deps, hashOnly)));
+}
+
+export function createPrepareData(artifacts: ArtifactIO, deps: PrepareDeps) {
   return async function prepareData({ data }: PrepareDataInput): Promise<PreparedDataRef> {
     heartbeat({ stage: 'reading' });
-    const dataset = await loadDataset(data, read);
-    const bytes = encodeDataset(dataset);
+    let shards = 0;
+    const store: StoreShard = async (bytes) => {
+      const sha256 = sha256Hex(bytes);
+      await artifacts.putOnce(storageKeys.datasetShard(sha256), bytes, sha256);
+      heartbeat({ stage: 'storing shards', shards: ++shards });
+      return { sha256, bytes: bytes.byteLength };
+    };
+    const manifest = await buildManifest(data, deps, store);
+    const bytes = encodeDatasetManifest(manifest);
     const fingerprint = sha256Hex(bytes);
-    const key = storageKeys.dataset(fingerprint);
-    heartbeat({ stage: 'storing', bytes: bytes.byteLength });
-    const ref = await artifacts.putOnce(key, bytes, fingerprint);
-    log.info('prepared dataset', { source: dataset.source, sha256: fingerprint, bytes: bytes.byteLength });
+    const ref = await artifacts.putOnce(storageKeys.dataset(fingerprint), bytes, fingerprint);
+    log.info('prepared dataset', { source: manifest.source, sha256: fingerprint, shards, skipped: manifest.skipped.length });
     return {
       dataset: ref,
       fingerprint,
-      source: dataset.source,
-      trainCount: dataset.train.count,
-      testCount: dataset.test.count,
-      imageShape: dataset.train.imageShape,
-      numClasses: dataset.train.numClasses,
+      source: manifest.source,
+      trainCount: manifest.train.count,
+      testCount: manifest.test.count,
+      imageShape: manifest.imageShape,
+      numClasses: manifest.numClasses,
+      ...(manifest.labels ? { labels: manifest.labels } : {}),
+      ...(manifest.skipped.length > 0 ? { skippedCount: manifest.skipped.length } : {}),
     };
   };
 }

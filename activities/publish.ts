@@ -31,6 +31,7 @@ import {
 import { listVersionFolders } from '../infra/release-folders';
 import { ObjectAlreadyExistsError, type ObjectStore } from '../infra/object-store';
 import { sha256Hex, type ArtifactIO } from './artifact-io';
+import { datasetLabelsAndSkips } from './dataset-notes';
 import type { ActivityDeps } from './deps';
 
 export interface PublishInput {
@@ -179,6 +180,7 @@ export function createPublish(deps: Pick<ActivityDeps, 'store' | 'build' | 'runt
         testCount: data.testCount,
         imageShape: data.imageShape,
         numClasses: data.numClasses,
+        ...(await datasetLabelsAndSkips(artifacts, data)),
       },
       pipeline: deps.build,
       runtimes: { ...deps.runtimeVersions(), trainingBackend: trained.backend.name },

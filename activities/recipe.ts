@@ -20,13 +20,11 @@ import {
   type ReleaseSpec,
   type TrainedModelRef,
 } from '../contracts';
-import { encodeDataset } from '../ml';
 import { listVersionFolders } from '../infra/release-folders';
 import type { ObjectStore } from '../infra/object-store';
 import { RecipeStore, recipeRecord, toolchainOf } from '../infra/recipe-store';
-import { sha256Hex } from './artifact-io';
 import type { ActivityDeps } from './deps';
-import { loadDataset } from './prepare-data';
+import { datasetFingerprint, type PrepareDeps } from './prepare-data';
 
 export interface LookupRecipeInput {
   spec: ReleaseSpec;
@@ -43,7 +41,7 @@ export interface RecordRecipeInput {
   evaluation: EvaluationMetrics;
 }
 
-type RecipeDeps = Pick<ActivityDeps, 'store' | 'build' | 'runtimeVersions' | 'readLocation'>;
+type RecipeDeps = Pick<ActivityDeps, 'store' | 'build' | 'runtimeVersions'> & { data: PrepareDeps };
 
 /** The code part of the key: the git commit, plus a digest of uncommitted changes when there are any. */
 const codeOf = (build: ActivityDeps['build']) => build.codeDigest ?? build.gitCommit;
@@ -125,7 +123,7 @@ export function createRecipeActivities(deps: RecipeDeps) {
 
     /** Reads the data (like prepareData, but stores nothing) and says what a run would do. */
     async planRecipe({ spec }: { spec: ReleaseSpec }): Promise<RecipePlan> {
-      const fingerprint = sha256Hex(encodeDataset(await loadDataset(spec.data, deps.readLocation)));
+      const fingerprint = await datasetFingerprint(spec.data, deps.data);
       const found = await lookup(recipes, spec, recordOf(spec, fingerprint), false);
       const before = await latestManifest(deps.store, spec.model);
       const changed = before ? changedParts(spec, found.recipe, before) : [];

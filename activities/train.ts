@@ -37,7 +37,13 @@ export function createTrain(deps: Pick<ActivityDeps, 'initBackend' | 'readLocati
       const history = await trainModel(
         model,
         dataset.train,
-        { epochs, batchSize: spec.training.batchSize, seed: spec.training.seed, initialEpoch: resumedFromEpoch },
+        {
+          epochs,
+          batchSize: spec.training.batchSize,
+          seed: spec.training.seed,
+          initialEpoch: resumedFromEpoch,
+          ...(spec.data.source === 'folder' && spec.data.augment ? { augment: spec.data.augment } : {}),
+        },
         {
           onBatchEnd: (p) => heartbeat.beat({ epoch: p.epoch, batch: p.batch, batchesPerEpoch: p.batchesPerEpoch, loss: p.loss, accuracy: p.accuracy }),
           onEpochEnd: async (p) => {

@@ -8,6 +8,7 @@ import { liteshipVersion } from './version';
 const HELP = `liteship: ship TensorFlow.js models as benchmarked, versioned TFLite releases
 
 Usage:
+  liteship init <name> --data <folder>            write a starting spec for a folder of images
   liteship run <spec.json> [--force] [--detach] [--json]   start a release workflow and follow it
   liteship plan <spec.json> [--json]              what a run would do: each step run or reuse, and why
   liteship status <workflow-id> | <model> <version|channel> [--json]   a run's steps and result
@@ -33,6 +34,7 @@ Exit codes: 0 done, 2 usage, 3 invalid input, 5 rejected by the gate, ... (READM
 `;
 
 const COMMANDS: Record<string, () => Promise<Command>> = {
+  init: async () => (await import('./commands/init')).initCommand,
   run: async () => (await import('./commands/run')).runCommand,
   plan: async () => (await import('./commands/plan')).planCommand,
   status: async () => (await import('./commands/status')).statusCommand,

@@ -8,7 +8,9 @@ export interface ArtifactRef {
 
 /** Key layout inside the bucket. Internal artifacts live under `_liteship/`, which no model name can take. */
 export const storageKeys = {
-  dataset: (sha256: string) => `_liteship/datasets/${sha256}.lsds`,
+  /** A prepared dataset's manifest (its sha256 is the data fingerprint); it names its shards. */
+  dataset: (sha256: string) => `_liteship/datasets/${sha256}.json`,
+  datasetShard: (sha256: string) => `_liteship/datasets/shards/${sha256}.lssh`,
   checkpoint: (workflowId: string, epoch: number) => `_liteship/runs/${workflowId}/checkpoints/epoch-${epoch}.lsm`,
   trainedModel: (workflowId: string) => `_liteship/runs/${workflowId}/model.lsm`,
   pruneCheckpoint: (workflowId: string, epoch: number) => `_liteship/runs/${workflowId}/checkpoints/pruned-epoch-${epoch}.lsm`,

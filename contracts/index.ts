@@ -13,3 +13,4 @@ export * from './results';
 export * from './spec';
 export * from './release-manifest';
 export * from './variants';
+export * from './folder-data';

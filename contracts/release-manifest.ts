@@ -16,7 +16,18 @@ export interface ReleaseManifest {
   /** Every other file of the release, with the sha256 a downloader checks. */
   files: Record<string, Omit<ArtifactRef, 'uri'>>;
   spec: ReleaseSpec;
-  dataset: { fingerprint: string; source: string; trainCount: number; testCount: number; imageShape: number[]; numClasses: number };
+  dataset: {
+    fingerprint: string;
+    source: string;
+    trainCount: number;
+    testCount: number;
+    imageShape: number[];
+    numClasses: number;
+    /** Class names by output index (image folders: the sorted folder names). */
+    labels?: string[];
+    /** Images left out because data.onBadImage is "skip": every one, with why. */
+    skipped?: Array<{ file: string; reason: string }>;
+  };
   pipeline: { gitCommit: string; liteshipVersion: string };
   runtimes: Record<string, string> & { trainingBackend: string };
   training: { epochs: number; finalLoss: number; finalAccuracy: number; resumedFromEpoch: number; parameterCount: number; backend: BackendReport };

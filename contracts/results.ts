@@ -16,6 +16,8 @@ export interface PreparedDataRef {
   numClasses: number;
   /** Class names in class-index order (image folders: the folder names); absent: "0".."N-1". */
   labels?: string[];
+  /** Images left out because data.onBadImage is "skip" (the stored dataset manifest lists each one). */
+  skippedCount?: number;
 }
 
 export interface BackendReport {

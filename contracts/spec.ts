@@ -9,6 +9,7 @@ import { FailureType, type FailureDeclaration } from './errors';
 import { MODEL_NAME_PATTERN, MODEL_NAME_RULE, VERSION_PATTERN, VERSION_RULE } from './names';
 import { channelNameProblem } from './channels';
 import { promoteProblems, promoteSpecOf, type PromoteSpec } from './regression';
+import { checkFolderData, type FolderDataSpec } from './folder-data';
 import { MODEL_VARIANTS, QUANTIZATION_VARIANTS, isPrunedVariant, type GateBudgets, type ModelVariant } from './variants';
 import type { SpecSchemaRecorder } from './spec-schema-recorder';
 
@@ -34,7 +35,8 @@ export type DataSpec =
       test: DataLocation;
       imageShape: [number, number, number];
       numClasses: number;
-    };
+    }
+  | FolderDataSpec;
 
 export interface TrainingSpec {
   epochs: number;
@@ -205,7 +207,7 @@ function join(path: string, key: string): string {
 function checkData(c: Checker, raw: unknown): DataSpec | undefined {
   const obj = c.object(raw, 'data');
   if (!obj) return undefined;
-  const source = c.oneOf(obj.source, 'data.source', ['mnist', 'idx', 'csv'] as const);
+  const source = c.oneOf(obj.source, 'data.source', ['mnist', 'idx', 'csv', 'folder'] as const);
   const classes = () => c.number(obj.numClasses, 'data.numClasses', { min: 2, max: 256, integer: true }, 10);
   switch (source) {
     case 'mnist':
@@ -238,6 +240,8 @@ function checkData(c: Checker, raw: unknown): DataSpec | undefined {
       if (!train || !test || !imageShape) return undefined;
       return { source, train, test, imageShape, numClasses };
     }
+    case 'folder':
+      return checkFolderData(c, obj);
     default:
       return undefined;
   }

@@ -2,6 +2,7 @@
 // normalized images to class probabilities, so the same math scores the
 // tfjs model here and the .tflite in the native interpreter (benchmark step).
 import * as tf from '@tensorflow/tfjs';
+import { memorySource, range, type ExampleSource } from './data/batch-source';
 import { imageSize } from './data/image-set';
 import type { ImageSet } from './data/image-set';
 import { normalizePixels } from './data/tensors';
@@ -95,9 +96,10 @@ export class ConfusionAccumulator {
 /** Scores any classifier on `test`, batchSize images per predictBatch call. */
 export async function scoreClassifier(
   predictBatch: PredictBatch,
-  test: ImageSet,
+  data: ImageSet | ExampleSource,
   batchSize = 1,
 ): Promise<ClassifierScore> {
+  const test = 'batch' in data ? data : memorySource(data);
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`batchSize must be a positive integer, got ${batchSize}`);
   const size = imageSize(test.imageShape);
   const acc = new ConfusionAccumulator(test.numClasses);
@@ -107,9 +109,11 @@ export async function scoreClassifier(
   for (let start = 0; start < test.count; start += batchSize) {
     const n = Math.min(batchSize, test.count - start);
     const input = n === batchSize ? buffer : buffer.subarray(0, n * size);
-    normalizePixels(test.images, input, start * size, n * size);
+    // Sequential reads: a streaming source walks its shards once, in order.
+    const examples = await test.batch(range(start, start + n));
+    normalizePixels(examples.images, input, 0, n * size);
     const probabilities = await predictBatch(input, n);
-    acc.add(probabilities, test.labels, n, start);
+    acc.add(probabilities, examples.labels, n);
     if (Date.now() - lastYield >= YIELD_EVERY_MS) {
       await yieldToEventLoop();
       lastYield = Date.now();
@@ -119,7 +123,7 @@ export async function scoreClassifier(
 }
 
 /** Evaluates a tfjs model (compiled or not) on `test`. */
-export async function evaluateModel(model: tf.LayersModel, test: ImageSet, batchSize = 256): Promise<EvaluationResult> {
+export async function evaluateModel(model: tf.LayersModel, test: ImageSet | ExampleSource, batchSize = 256): Promise<EvaluationResult> {
   const shape = test.imageShape;
   const expects = model.inputs[0]?.shape.slice(1).join('x');
   const outputs = model.outputs[0]?.shape[1];

@@ -3,6 +3,8 @@
 // error when the loss diverges. The step runs on the fastest path the backend
 // allows (see ./loop/step-runners.ts); batches follow epochPermutation(seed, epoch).
 import type * as tf from '@tensorflow/tfjs';
+import type { AugmentOptions } from './data/augment';
+import { memorySource, streamBatches, type ExampleSource } from './data/batch-source';
 import { imageSetBatches } from './data/batches';
 import type { ImageSet } from './data/image-set';
 import { evaluateModel } from './evaluate';
@@ -19,7 +21,9 @@ export interface TrainOptions {
   /** First epoch to run (0-based); set when resuming from a checkpoint. */
   initialEpoch?: number;
   /** Evaluated at the end of every epoch when given. */
-  validation?: ImageSet;
+  validation?: ImageSet | ExampleSource;
+  /** Seeded augmentation of every training batch (by seed, epoch and example index). */
+  augment?: AugmentOptions;
   /** Minimum time between onBatchEnd calls (default 1000); 0 = every batch. */
   progressIntervalMs?: number;
   /** Aborts between batches; the promise rejects with the signal's reason. */
@@ -67,7 +71,7 @@ export class TrainingDivergedError extends Error {
   static readonly failure: FailureDeclaration = { type: FailureType.trainingDiverged, retryable: false };
 }
 
-function checkModelAndData(model: tf.LayersModel, train: ImageSet): void {
+function checkModelAndData(model: tf.LayersModel, train: Pick<ImageSet, 'count' | 'imageShape' | 'numClasses'>): void {
   if (train.count < 1) throw new RangeError('the training set is empty');
   if (model.optimizer == null) throw new Error('the model is not compiled: create it with createModel or call compileModel');
   const inputShape = model.inputs[0]?.shape.slice(1).join('x');
@@ -81,13 +85,14 @@ function checkModelAndData(model: tf.LayersModel, train: ImageSet): void {
 }
 
 /** Trains `model` in place for epochs [initialEpoch, epochs). */
-export async function trainModel(model: tf.LayersModel, train: ImageSet, opts: TrainOptions, hooks: TrainingHooks = {}): Promise<TrainingHistory> {
+export async function trainModel(model: tf.LayersModel, train: ImageSet | ExampleSource, opts: TrainOptions, hooks: TrainingHooks = {}): Promise<TrainingHistory> {
   checkModelAndData(model, train);
   const initialEpoch = opts.initialEpoch ?? 0;
   const epochs: EpochResult[] = [];
   const result = await runEpochs(
     model,
-    imageSetBatches(train),
+    // Streamed shards and augmentation go through streamBatches; an in-memory set without augmentation gathers directly.
+    'batch' in train || opts.augment ? streamBatches('batch' in train ? train : memorySource(train), opts.augment, opts.seed) : imageSetBatches(train),
     {
       epochs: opts.epochs,
       batchSize: opts.batchSize,

@@ -15,8 +15,13 @@ export interface Batch {
 export interface BatchSource {
   /** Examples in one epoch; indices passed to `batch` are in [0, count). */
   readonly count: number;
-  /** The examples at `indices`, as new tensors the caller disposes. */
-  batch(indices: Int32Array): Batch;
+  /** The examples at `indices`, as new tensors the caller disposes (a streaming source reads them asynchronously). */
+  batch(indices: Int32Array): Batch | Promise<Batch>;
+  /**
+   * The epoch's order when the source has its own (streamed shards: see ./sharded-source.ts);
+   * without it the loop uses epochPermutation(count, seed, epoch).
+   */
+  epochOrder?(seed: number, epoch: number): Uint32Array;
 }
 
 /** Batches gathered from uint8 images (normalized as ml/data/tensors does) and one-hot labels. */

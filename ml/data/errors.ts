@@ -24,7 +24,11 @@ export type DatasetErrorCode =
   | 'csv-value'
   | 'empty'
   | 'corrupt-encoding'
-  | 'not-found';
+  | 'not-found'
+  | 'bad-image'
+  | 'empty-class'
+  | 'too-few-classes'
+  | 'class-mismatch';
 
 export class DatasetError extends Error {
   override readonly name = 'DatasetError';

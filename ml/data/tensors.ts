@@ -3,6 +3,7 @@
 // through here, so preprocessing cannot drift between them.
 import * as tf from '@tensorflow/tfjs';
 import { imageSize } from './image-set';
+import type { Examples } from './batch-source';
 import type { ImageSet } from './image-set';
 
 export const PIXEL_SCALE = 255;
@@ -47,4 +48,17 @@ export function toLabelTensor(set: ImageSet, start: number, end: number): tf.Ten
   const indices = new Uint32Array(end - start);
   for (let i = 0; i < indices.length; i++) indices[i] = start + i;
   return gatherLabelTensor(set, indices);
+}
+
+/** A fetched batch (see ./batch-source.ts) as model input [n, h, w, c] in [0, 1]. */
+export function batchInputTensor(batch: Examples, imageShape: readonly [number, number, number]): tf.Tensor4D {
+  const pixels = normalizePixels(batch.images, new Float32Array(batch.images.length));
+  return tf.tensor4d(pixels, [batch.count, imageShape[0], imageShape[1], imageShape[2]]);
+}
+
+/** A fetched batch's labels, one-hot [n, numClasses]. */
+export function batchLabelTensor(batch: Examples, numClasses: number): tf.Tensor2D {
+  const out = new Float32Array(batch.count * numClasses);
+  for (let k = 0; k < batch.count; k++) out[k * numClasses + (batch.labels[k] ?? 0)] = 1;
+  return tf.tensor2d(out, [batch.count, numClasses]);
 }

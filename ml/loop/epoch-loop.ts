@@ -135,7 +135,10 @@ export async function runEpochs(model: tf.LayersModel, source: BatchSource, opts
 
   async function runEpoch(epoch: number): Promise<LoopEpoch> {
     const start = performance.now();
-    const order = opts.shuffle === false ? identityOrder(count) : new Int32Array(epochPermutation(count, opts.seed, epoch).buffer);
+    const order =
+      opts.shuffle === false
+        ? identityOrder(count)
+        : new Int32Array((source.epochOrder?.(opts.seed, epoch) ?? epochPermutation(count, opts.seed, epoch)).buffer);
     let lossSum: tf.Tensor = tf.scalar(0);
     let correctSum: tf.Tensor | undefined;
     let seen = 0;
@@ -150,7 +153,7 @@ export async function runEpochs(model: tf.LayersModel, source: BatchSource, opts
         hooks.beforeStep?.({ step, weights: runner.weights });
         const indices = order.subarray(batch * batchSize, Math.min((batch + 1) * batchSize, count));
         const size = indices.length;
-        const data = source.batch(indices);
+        const data = await source.batch(indices);
         let out;
         try {
           out = runner.step(data, size);
