@@ -4,12 +4,15 @@
  * the previous attempt reported in its heartbeat, instead of starting over.
  */
 import { Context, log } from '@temporalio/activity';
-import { storageKeys, type PreparedDataRef, type ReleaseSpec, type TrainedModelRef } from '../contracts';
-import { createModel, deserializeModel, serializeModel, trainModel } from '../ml';
+import { storageKeys, type EpochMetrics, type PreparedDataRef, type ReleaseSpec, type TrainedModelRef } from '../contracts';
+import { createModel, deserializeModel, serializeModel, sliceImageSet, trainModel } from '../ml';
 import type { ArtifactIO } from './artifact-io';
 import type { DatasetCache } from './dataset-cache';
 import type { ActivityDeps } from './deps';
 import { EpochHeartbeat } from './epoch-heartbeat';
+
+/** Test images scored after each epoch for the curves: enough for a steady curve, cheap next to an epoch. */
+const CURVE_TEST_IMAGES = 2000;
 
 export interface TrainInput {
   spec: ReleaseSpec;
@@ -36,31 +39,40 @@ export function createTrain(deps: Pick<ActivityDeps, 'initBackend'>, artifacts: 
     const resumedFromEpoch = checkpoint?.epoch ?? 0;
     if (checkpoint) log.info('resuming training from checkpoint', { epoch: checkpoint.epoch, attempt: ctx.info.attempt });
     const epochs = spec.training.epochs;
+    const history: EpochMetrics[] = [...(checkpoint?.history ?? [])];
 
     try {
-      const history = await trainModel(
+      const trained = await trainModel(
         model,
         dataset.train,
-        { epochs, batchSize: spec.training.batchSize, seed: spec.training.seed, initialEpoch: resumedFromEpoch },
+        {
+          epochs,
+          batchSize: spec.training.batchSize,
+          seed: spec.training.seed,
+          initialEpoch: resumedFromEpoch,
+          validation: sliceImageSet(dataset.test, 0, CURVE_TEST_IMAGES),
+        },
         {
           onBatchEnd: (p) => heartbeat.beat({ epoch: p.epoch, batch: p.batch, batchesPerEpoch: p.batchesPerEpoch, loss: p.loss, accuracy: p.accuracy }),
           onEpochEnd: async (p) => {
             const done = p.epoch + 1;
             const bytes = await serializeModel(model, { includeOptimizer: true });
             const ref = await artifacts.put(storageKeys.checkpoint(workflowId, done), bytes);
-            log.info('epoch done', { epoch: done, loss: p.loss, accuracy: p.accuracy });
-            heartbeat.checkpointed(done, ref, { loss: p.loss, accuracy: p.accuracy });
+            history.push({ epoch: done, loss: p.loss, accuracy: p.accuracy, testLoss: p.valLoss ?? Number.NaN, testAccuracy: p.valAccuracy ?? Number.NaN });
+            log.info('epoch done', { epoch: done, loss: p.loss, accuracy: p.accuracy, testAccuracy: p.valAccuracy });
+            heartbeat.checkpointed(done, ref, { loss: p.loss, accuracy: p.accuracy }, history);
           },
         },
       );
-      const last = history.epochs[history.epochs.length - 1];
+      const last = trained.epochs[trained.epochs.length - 1];
       const finalBytes = await serializeModel(model, { includeOptimizer: false });
       const ref = await artifacts.put(storageKeys.trainedModel(workflowId), finalBytes);
       return {
         model: ref,
         epochs,
-        finalLoss: last?.loss ?? Number.NaN,
-        finalAccuracy: last?.accuracy ?? Number.NaN,
+        history,
+        finalLoss: last?.loss ?? history.at(-1)?.loss ?? Number.NaN,
+        finalAccuracy: last?.accuracy ?? history.at(-1)?.accuracy ?? Number.NaN,
         resumedFromEpoch,
         backend,
         parameterCount: model.countParams(),

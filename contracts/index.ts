@@ -3,6 +3,7 @@ export * from './errors';
 export * from './progress';
 export * from './queues';
 export * from './results';
+export * from './search-attributes';
 export * from './spec';
 export * from './release-manifest';
 export * from './variants';

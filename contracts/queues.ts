@@ -3,8 +3,3 @@ export const PIPELINE_TASK_QUEUE = 'liteship-pipeline';
 /** CPU-heavy tfjs work (training, evaluation): its own worker with concurrency 1 so orchestration never starves. */
 export const TRAINING_TASK_QUEUE = 'liteship-training';
 
-export const SEARCH_ATTRIBUTES = {
-  model: 'LiteshipModel',
-  version: 'LiteshipVersion',
-  step: 'LiteshipStep',
-} as const;

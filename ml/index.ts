@@ -24,7 +24,7 @@ export { ARCHITECTURES, DEFAULT_LEARNING_RATE, compileModel, createModel } from 
 export type { Architecture, ModelOptions } from './models';
 export { TrainingDivergedError, trainModel } from './train';
 export type { BatchProgress, EpochResult, TrainOptions, TrainingHistory, TrainingHooks } from './train';
-export { ConfusionAccumulator, evaluateModel, scoreClassifier } from './evaluate';
+export { ConfusionAccumulator, MAX_MISTAKES, evaluateModel, scoreClassifier } from './evaluate';
 export type { ClassifierScore, EvaluationResult, PredictBatch } from './evaluate';
 export { ModelFormatError, deserializeModel, serializeModel } from './model-io';
 export type { SerializeOptions } from './model-io';

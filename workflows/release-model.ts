@@ -8,6 +8,7 @@ import {
   ApplicationFailure,
   isCancellation,
   proxyActivities,
+  setCurrentDetails,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
@@ -16,6 +17,7 @@ import type { Activities } from '../activities';
 import {
   FailureType,
   SEARCH_ATTRIBUTES,
+  SHORT_FINGERPRINT,
   isPrunedVariant,
   quantizationOf,
   STEP_ORDER,
@@ -32,9 +34,11 @@ import {
   type ReleaseResult,
   type ReleaseSpec,
   type StepName,
+  type TrainingProgressUpdate,
   type VariantFigures,
   type VariantOutcome,
   type VariantResult,
+  type VariantSelection,
 } from '../contracts';
 import {
   benchmarkOptions,
@@ -45,7 +49,8 @@ import {
   publishOptions,
   trainOptions,
 } from './activity-options';
-import { progressQuery } from './queries';
+import { currentDetails } from './current-details';
+import { progressQuery, trainingProgressSignal } from './queries';
 
 const { prepareData } = proxyActivities<Activities>(prepareDataOptions);
 const { train } = proxyActivities<Activities>(trainOptions);
@@ -65,22 +70,35 @@ export async function releaseModel(input: ReleaseSpec): Promise<ReleaseResult> {
     model: spec.model,
     steps: Object.fromEntries(STEP_ORDER.map((s) => [s, { status: 'pending' }])) as ReleaseProgress['steps'],
   };
+  /** What the Temporal UI shows besides the step table: live training, the gate, the ending. */
+  const shown: { live?: TrainingProgressUpdate; selection?: VariantSelection; outcome?: string } = {};
+  const showDetails = () => setCurrentDetails(currentDetails({ progress, now: Date.now(), ...shown }));
   setHandler(progressQuery, () => progress);
-  upsertSearchAttributes({ [SEARCH_ATTRIBUTES.model]: [spec.model] });
+  setHandler(trainingProgressSignal, (update) => {
+    shown.live = update;
+    showDetails();
+  });
+  upsertSearchAttributes([{ key: SEARCH_ATTRIBUTES.model, value: spec.model }]);
+  showDetails();
 
   /** Runs one step, keeping its timing and status for the query, the UI and the manifest. */
   async function step<T>(name: StepName, run: () => Promise<T>, summarize: (r: T) => string): Promise<T> {
     const startedAt = Date.now();
     progress.current = name;
     progress.steps[name] = { status: 'running', startedAt };
-    upsertSearchAttributes({ [SEARCH_ATTRIBUTES.step]: [name] });
+    shown.live = undefined;
+    upsertSearchAttributes([{ key: SEARCH_ATTRIBUTES.step, value: name }]);
+    showDetails();
     try {
       const result = await run();
       progress.steps[name] = { status: 'done', startedAt, durationMs: Date.now() - startedAt, summary: summarize(result) };
       return result;
     } catch (err) {
-      progress.steps[name] = { status: 'failed', startedAt, durationMs: Date.now() - startedAt };
+      progress.steps[name] = { status: 'failed', startedAt, durationMs: Date.now() - startedAt, summary: failureMessage(err) };
       throw err;
+    } finally {
+      shown.live = undefined;
+      showDetails();
     }
   }
 
@@ -91,7 +109,7 @@ export async function releaseModel(input: ReleaseSpec): Promise<ReleaseResult> {
       return undefined;
     }
     try {
-      const pruned = await step('prune', () => prune({ spec, data, model }), (p) =>
+      const pruned = await step('prune', () => prune.executeWithOptions({ summary: `prune to ${spec.pruning?.targetSparsity ?? 0} sparsity` }, [{ spec, data, model }]), (p) =>
         `sparsity ${(p.sparsity * 100).toFixed(1)}% after ${p.epochs} epochs, tfjs accuracy ${p.accuracy.toFixed(4)}`,
       );
       return { ok: true, pruned };
@@ -101,13 +119,14 @@ export async function releaseModel(input: ReleaseSpec): Promise<ReleaseResult> {
     }
   }
 
-  const data = await step('prepareData', () => prepareData({ data: spec.data }), (d) =>
+  const data = await step('prepareData', () => prepareData.executeWithOptions({ summary: `prepare ${spec.data.source} data` }, [{ data: spec.data }]), (d) =>
     `${d.trainCount} train / ${d.testCount} test images, sha256 ${d.fingerprint.slice(0, 12)}`,
   );
-  const trained = await step('train', () => train({ spec, data }), (t) =>
+  upsertSearchAttributes([{ key: SEARCH_ATTRIBUTES.dataset, value: data.fingerprint.slice(0, SHORT_FINGERPRINT) }]);
+  const trained = await step('train', () => train.executeWithOptions({ summary: `train ${spec.architecture}, ${spec.training.epochs} epochs` }, [{ spec, data }]), (t) =>
     `${t.epochs} epochs on ${t.backend.name}, accuracy ${t.finalAccuracy.toFixed(4)}`,
   );
-  const evaluation = await step('evaluate', () => evaluate({ model: trained.model, data }), (e) =>
+  const evaluation = await step('evaluate', () => evaluate.executeWithOptions({ summary: 'evaluate on the test set' }, [{ model: trained.model, data }]), (e) =>
     `test accuracy ${e.accuracy.toFixed(4)}, loss ${e.loss.toFixed(4)}`,
   );
   const pruning = await pruneStep(spec, data, trained.model);
@@ -126,9 +145,13 @@ export async function releaseModel(input: ReleaseSpec): Promise<ReleaseResult> {
     const reference = outcomes.flatMap((o): VariantFigures[] => (o.ok && !spec.variants.includes(o.variant) ? [figuresOf(o)] : []));
     return selectVariant(candidates, spec.gate, evaluation.accuracy, reference);
   }, (s) => (s.chosen ? `${s.chosen}: ${s.explanation}` : 'no variant passed'));
+  shown.selection = selection;
   const chosen = results.find((r): r is Extract<VariantResult, { ok: true }> => r.ok && r.converted.variant === selection.chosen);
   if (!chosen) {
     progress.steps.select.status = 'failed';
+    shown.outcome = `nothing was published: ${selection.explanation}`;
+    upsertSearchAttributes([{ key: SEARCH_ATTRIBUTES.outcome, value: 'gate-failed' }]);
+    showDetails();
     throw ApplicationFailure.nonRetryable(`nothing was published: ${selection.explanation}`, FailureType.gateFailed, selection);
   }
 
@@ -138,11 +161,20 @@ export async function releaseModel(input: ReleaseSpec): Promise<ReleaseResult> {
   const { workflowId, runId } = workflowInfo();
   const published = await step(
     'publish',
-    () => publish({ spec, data, trained, evaluation, ...(pruning?.ok ? { pruned: pruning.pruned } : {}), variants: results, selection, stepTimingsMs, workflowId, runId }),
+    () =>
+      publish.executeWithOptions({ summary: `publish ${spec.model} (${chosen.converted.variant})` }, [
+        { spec, data, trained, evaluation, ...(pruning?.ok ? { pruned: pruning.pruned } : {}), variants: results, selection, stepTimingsMs, workflowId, runId },
+      ]),
     (p) => `${p.model} ${p.version} (${chosen.converted.variant}) at ${p.uri}`,
   );
-  upsertSearchAttributes({ [SEARCH_ATTRIBUTES.version]: [published.version] });
+  upsertSearchAttributes([
+    { key: SEARCH_ATTRIBUTES.version, value: published.version },
+    { key: SEARCH_ATTRIBUTES.variant, value: chosen.converted.variant },
+    { key: SEARCH_ATTRIBUTES.outcome, value: 'released' },
+  ]);
   progress.current = undefined;
+  shown.outcome = `Released ${published.model} ${published.version} (${chosen.converted.variant}) at ${published.uri}; report: ${published.uri}report.html`;
+  showDetails();
 
   return {
     ...published,
@@ -164,9 +196,10 @@ function failureMessage(err: unknown): string {
 async function convertVariants(variants: ModelVariant[], spec: ReleaseSpec, trained: ArtifactRef, pruning: PruneOutcome, data: PreparedDataRef) {
   const settled = await Promise.allSettled(
     variants.map(async (variant) => {
-      if (!isPrunedVariant(variant)) return convert({ model: trained, variant, data, quantization: spec.quantization, seed: spec.training.seed });
+      const summary = { summary: `convert ${variant}` };
+      if (!isPrunedVariant(variant)) return convert.executeWithOptions(summary, [{ model: trained, variant, data, quantization: spec.quantization, seed: spec.training.seed }]);
       if (!pruning?.ok) throw new PruneFailed(pruning?.error ?? 'pruning did not run');
-      return convert({ model: pruning.pruned.model, variant, data, quantization: spec.quantization, seed: spec.training.seed });
+      return convert.executeWithOptions(summary, [{ model: pruning.pruned.model, variant, data, quantization: spec.quantization, seed: spec.training.seed }]);
     }),
   );
   return settled.map((r, i): ConversionResult => {
@@ -193,14 +226,14 @@ async function benchmarkVariants(conversions: ConversionResult[], spec: ReleaseS
     }
     const variant = c.converted.variant;
     try {
-      const report = await benchmark({
+      const report = await benchmark.executeWithOptions({ summary: `benchmark ${variant}` }, [{
         variant,
         tflite: c.converted.tflite,
         data,
         tfjsAccuracy: isPrunedVariant(variant) ? prunedAccuracy : trainedAccuracy,
         settings: spec.benchmark,
         checkParity: quantizationOf(variant) === 'float32',
-      });
+      }]);
       results.push({ ok: true, converted: c.converted, benchmark: report });
     } catch (err) {
       if (variant === 'float32') throw err;
