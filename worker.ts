@@ -11,7 +11,7 @@ import { createLocationReader } from './app/read-location';
 import { runtimeVersions } from './app/runtime-versions';
 import { prepareServices } from './client/environment';
 import { PIPELINE_TASK_QUEUE, TRAINING_TASK_QUEUE, type BackendPreference, type BackendReport } from './contracts';
-import { connectionOptionsFor, describeConfig, loadConfig } from './infra/config';
+import { connectionOptionsFor, describeConfig, loadConfig, workflowUrlFor } from './infra/config';
 import { repoRoot } from './infra/paths';
 import { createObjectStore } from './infra/s3-object-store';
 import { backendDetails, describeBackend, initTrainingBackend } from './ml/backend';
@@ -46,6 +46,7 @@ export async function runWorkers(roles: WorkerRole[], opts: { log?: (line: strin
       initBackend: backendInitializer(log),
       runtimeVersions,
       readLocation: createLocationReader(config),
+      workflowUrl: (id) => workflowUrlFor(config, id),
     });
     const pick = (role: WorkerRole) => Object.fromEntries(ACTIVITIES_BY_ROLE[role].map((name) => [name, activities[name]]));
     const base: Pick<WorkerOptions, 'connection' | 'namespace'> = { connection, namespace: config.temporal.namespace };

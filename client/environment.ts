@@ -3,7 +3,7 @@
  * local stack when nothing remote is configured, connect.
  */
 import { Client, Connection } from '@temporalio/client';
-import { connectionOptionsFor, loadConfig, type LiteshipConfig } from '../infra/config';
+import { connectionOptionsFor, loadConfig, workflowUrlFor, type LiteshipConfig } from '../infra/config';
 import { ensureLocalStack } from '../infra/local-stack';
 import type { ObjectStore } from '../infra/object-store';
 import { createObjectStore } from '../infra/s3-object-store';
@@ -26,12 +26,11 @@ export async function openEnvironment(log: (line: string) => void, config = load
   await prepareServices(config, log);
   const connection = await Connection.connect(connectionOptionsFor(config));
   const client = new Client({ connection, namespace: config.temporal.namespace });
-  const uiUrl = config.temporal.uiUrl;
   return {
     config,
     client,
     store: createObjectStore(config),
-    workflowUrl: (id) => (uiUrl ? `${uiUrl}/namespaces/${encodeURIComponent(config.temporal.namespace)}/workflows/${encodeURIComponent(id)}` : undefined),
+    workflowUrl: (id) => workflowUrlFor(config, id),
     close: () => connection.close(),
   };
 }

@@ -8,6 +8,8 @@ Usage:
   liteship status <workflow-id> [--json]          show a run's steps and result
   liteship releases <model> [--json]              list published releases
   liteship pull <model> <version> -o <file>       download a release's .tflite (sha256 checked)
+  liteship report <model> <version> [-o <file>]   write the release's report.html (charts, confusion matrix, changes)
+  liteship compare <model> <a> <b> [--json]       what changed from release a to release b
   liteship convert <model.json|dir> -o <file>     convert a saved tfjs layers model to .tflite
   liteship inspect <file.tflite> [--json]         show ops, tensors, signature and sizes
   liteship dev up|down|status                     manage the local stack (Temporal + MinIO)
@@ -23,6 +25,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   status: async () => (await import('./commands/status')).statusCommand,
   releases: async () => (await import('./commands/releases')).releasesCommand,
   pull: async () => (await import('./commands/pull')).pullCommand,
+  report: async () => (await import('./commands/report')).reportCommand,
+  compare: async () => (await import('./commands/compare')).compareCommand,
   convert: async () => (await import('./commands/convert')).convertCommand,
   inspect: async () => (await import('./commands/inspect')).inspectCommand,
   dev: async () => (await import('./commands/dev')).devCommand,
