@@ -7,12 +7,12 @@ export function runLabels(spec: ReleaseSpec, specPath: string): Pick<WorkflowSta
   const json = JSON.stringify(spec, null, 2);
   // A fence longer than any run of backticks in the spec, so a description cannot close it.
   const fence = '`'.repeat(Math.max(3, ...(json.match(/`+/g) ?? []).map((run) => run.length + 1)));
-  const shownPath = path.relative(process.cwd(), path.resolve(specPath)) || specPath;
+  const shownPath = path.isAbsolute(specPath) ? specPath : path.normalize(specPath);
   return {
     staticSummary: `release ${spec.model} from ${shownPath}`,
     staticDetails: [
       `**${spec.model}**: ${spec.architecture}, ${spec.training.epochs} epochs, variants ${spec.variants.join(', ')}`,
-      ...(spec.description ? ['', spec.description.replace(/</g, '&lt;')] : []),
+      ...(spec.description ? ['', spec.description] : []),
       '',
       `${fence}json`,
       json,

@@ -28,7 +28,7 @@ export function lineChart(id: string, datasets: Array<{ label: string; data: Arr
     config: {
       type: 'line',
       data: { datasets: datasets.map((d, i) => ({ ...d, borderColor: PALETTE[i % PALETTE.length], backgroundColor: PALETTE[i % PALETTE.length], tension: 0.2, pointRadius: 2 })) },
-      options: { scales: { x: { type: 'linear', ...axis(xTitle) }, y: axis(yTitle, extra) } },
+      options: { scales: { x: { type: 'linear', ...axis(xTitle, xTitle === 'epoch' ? { ticks: { stepSize: 1 } } : {}) }, y: axis(yTitle, extra) } },
     },
   };
 }

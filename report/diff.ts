@@ -43,8 +43,8 @@ export interface ReleaseDiff {
 
 type Kind = 'accuracy' | 'bytes' | 'ms';
 
-/** A change smaller than this is noise, not "worse": 0.05 points of accuracy, 0.5% of a size or time. */
-const NOISE = { accuracy: 0.05, bytes: 0.005, ms: 0.005 } as const;
+/** A change smaller than this is noise, not "worse": 0.05 points of accuracy, 0.5% of a size, 10% of a time (timings jitter with load). */
+const NOISE = { accuracy: 0.05, bytes: 0.005, ms: 0.1 } as const;
 
 function format(kind: Kind, v: number | undefined): string {
   if (v === undefined || !Number.isFinite(v)) return '-';

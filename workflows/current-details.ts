@@ -13,9 +13,9 @@ const STATUS: Record<StepState['status'], string> = {
   skipped: '– skipped',
 };
 
-/** One table cell: no pipes or line breaks (they would end the cell), no raw HTML. */
+/** One table cell: no pipes or line breaks (they would end the cell). The UI itself renders no raw HTML. */
 export function markdownCell(text: string): string {
-  return text.replace(/\r?\n/g, ' ').replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return text.replace(/\r?\n/g, ' ').replace(/\\/g, '\\\\').replace(/\|/g, '\\|');
 }
 
 export function formatDuration(ms: number): string {
