@@ -24,7 +24,7 @@ import {
   type VariantResult,
   type VariantSelection,
 } from '../contracts';
-import { listVersionFolders } from '../app/release-folders';
+import { listVersionFolders } from '../infra/release-folders';
 import type { ObjectStore } from '../infra/object-store';
 import { sha256Hex, type ArtifactIO } from './artifact-io';
 import type { DatasetCache } from './dataset-cache';

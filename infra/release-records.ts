@@ -1,6 +1,6 @@
 /** Reading published releases back (manifest and metrics.json) for reports and comparisons. */
 import { MANIFEST_SCHEMA, RELEASE_FILES, parseAutoVersion, storageKeys, type ReleaseManifest, type ReleaseMetricsFile } from '../contracts';
-import { listVersionFolders } from '../app/release-folders';
+import { listVersionFolders } from './release-folders';
 import type { ObjectStore } from './object-store';
 
 export interface StoredRelease {

@@ -4,7 +4,7 @@
  * but never forever: an unreachable store gives up after a few minutes with its reason.
  */
 import type { ActivityOptions, RetryPolicy } from '@temporalio/workflow';
-import { NON_RETRYABLE_FAILURES, PIPELINE_TASK_QUEUE, TRAINING_TASK_QUEUE } from '../contracts';
+import { NON_RETRYABLE_FAILURES, taskQueueOf } from '../contracts';
 
 const retry = (maximumAttempts: number): RetryPolicy => ({
   initialInterval: '2s',
@@ -15,7 +15,7 @@ const retry = (maximumAttempts: number): RetryPolicy => ({
 });
 
 export const prepareDataOptions: ActivityOptions = {
-  taskQueue: PIPELINE_TASK_QUEUE,
+  taskQueue: taskQueueOf('prepareData'),
   startToCloseTimeout: '20m',
   heartbeatTimeout: '1m',
   retry: retry(4),
@@ -23,37 +23,37 @@ export const prepareDataOptions: ActivityOptions = {
 
 /** Training heartbeats every few seconds; a worker that dies is noticed within 30 s and the retry resumes from the last checkpoint. */
 export const trainOptions: ActivityOptions = {
-  taskQueue: TRAINING_TASK_QUEUE,
+  taskQueue: taskQueueOf('train'),
   startToCloseTimeout: '6h',
   heartbeatTimeout: '30s',
   retry: retry(5),
 };
 
 /** Pruning fine-tunes like training: same queue, heartbeats and checkpoint resume. */
-export const pruneOptions: ActivityOptions = trainOptions;
+export const pruneOptions: ActivityOptions = { ...trainOptions, taskQueue: taskQueueOf('prune') };
 
 export const evaluateOptions: ActivityOptions = {
-  taskQueue: TRAINING_TASK_QUEUE,
+  taskQueue: taskQueueOf('evaluate'),
   startToCloseTimeout: '30m',
   heartbeatTimeout: '1m',
   retry: retry(3),
 };
 
 export const convertOptions: ActivityOptions = {
-  taskQueue: PIPELINE_TASK_QUEUE,
+  taskQueue: taskQueueOf('convert'),
   startToCloseTimeout: '15m',
   retry: retry(3),
 };
 
 export const benchmarkOptions: ActivityOptions = {
-  taskQueue: PIPELINE_TASK_QUEUE,
+  taskQueue: taskQueueOf('benchmark'),
   startToCloseTimeout: '1h',
   heartbeatTimeout: '1m',
   retry: retry(3),
 };
 
 export const publishOptions: ActivityOptions = {
-  taskQueue: PIPELINE_TASK_QUEUE,
+  taskQueue: taskQueueOf('publish'),
   startToCloseTimeout: '15m',
   retry: retry(5),
 };
