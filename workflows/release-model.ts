@@ -7,12 +7,14 @@ import {
   ActivityFailure,
   ApplicationFailure,
   isCancellation,
+  patched,
   proxyActivities,
   setCurrentDetails,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
+import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import type { Activities } from '../activities';
 import {
   FailureType,
@@ -80,6 +82,8 @@ export async function releaseModel(input: ReleaseSpec): Promise<ReleaseResult> {
   });
   upsertSearchAttributes([{ key: SEARCH_ATTRIBUTES.model, value: spec.model }]);
   showDetails();
+  /** Attributes learnt along the way ride on the next step's upsert: no extra commands, so old histories replay. */
+  let pendingAttributes: SearchAttributeUpdatePair[] = [];
 
   /** Runs one step, keeping its timing and status for the query, the UI and the manifest. */
   async function step<T>(name: StepName, run: () => Promise<T>, summarize: (r: T) => string): Promise<T> {
@@ -87,7 +91,8 @@ export async function releaseModel(input: ReleaseSpec): Promise<ReleaseResult> {
     progress.current = name;
     progress.steps[name] = { status: 'running', startedAt };
     shown.live = undefined;
-    upsertSearchAttributes([{ key: SEARCH_ATTRIBUTES.step, value: name }]);
+    upsertSearchAttributes([{ key: SEARCH_ATTRIBUTES.step, value: name }, ...pendingAttributes]);
+    pendingAttributes = [];
     showDetails();
     try {
       const result = await run();
@@ -122,7 +127,7 @@ export async function releaseModel(input: ReleaseSpec): Promise<ReleaseResult> {
   const data = await step('prepareData', () => prepareData.executeWithOptions({ summary: `prepare ${spec.data.source} data` }, [{ data: spec.data }]), (d) =>
     `${d.trainCount} train / ${d.testCount} test images, sha256 ${d.fingerprint.slice(0, 12)}`,
   );
-  upsertSearchAttributes([{ key: SEARCH_ATTRIBUTES.dataset, value: data.fingerprint.slice(0, SHORT_FINGERPRINT) }]);
+  pendingAttributes.push({ key: SEARCH_ATTRIBUTES.dataset, value: data.fingerprint.slice(0, SHORT_FINGERPRINT) });
   const trained = await step('train', () => train.executeWithOptions({ summary: `train ${spec.architecture}, ${spec.training.epochs} epochs` }, [{ spec, data }]), (t) =>
     `${t.epochs} epochs on ${t.backend.name}, accuracy ${t.finalAccuracy.toFixed(4)}`,
   );
@@ -150,7 +155,7 @@ export async function releaseModel(input: ReleaseSpec): Promise<ReleaseResult> {
   if (!chosen) {
     progress.steps.select.status = 'failed';
     shown.outcome = `nothing was published: ${selection.explanation}`;
-    upsertSearchAttributes([{ key: SEARCH_ATTRIBUTES.outcome, value: 'gate-failed' }]);
+    if (patched('outcome-search-attribute')) upsertSearchAttributes([{ key: SEARCH_ATTRIBUTES.outcome, value: 'gate-failed' }]);
     showDetails();
     throw ApplicationFailure.nonRetryable(`nothing was published: ${selection.explanation}`, FailureType.gateFailed, selection);
   }
