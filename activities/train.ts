@@ -64,6 +64,7 @@ export function createTrain(deps: Pick<ActivityDeps, 'initBackend'>, artifacts: 
           },
         },
       );
+      log.info('training done', { stepRunner: trained.method, epochs: trained.epochs.length });
       const last = trained.epochs[trained.epochs.length - 1];
       const finalBytes = await serializeModel(model, { includeOptimizer: false });
       const ref = await artifacts.put(storageKeys.trainedModel(workflowId), finalBytes);

@@ -29,9 +29,16 @@ export async function loadSpecFile(file: string): Promise<ReleaseSpec> {
   }
   let raw: unknown;
   try {
-    raw = JSON.parse(text);
+    raw = withoutSchemaReference(JSON.parse(text));
   } catch (err) {
     throw new SpecValidationError([{ path: '(file)', message: `not valid JSON: ${(err as Error).message}` }], file);
   }
   return validateSpec(resolveDataPaths(raw, path.dirname(path.resolve(file))), file);
+}
+
+/** `"$schema"` points editors at specs/release-spec.schema.json; it is not part of the spec. */
+function withoutSchemaReference(raw: unknown): unknown {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw) || !('$schema' in raw)) return raw;
+  const { $schema: _schema, ...spec } = raw as Record<string, unknown>;
+  return spec;
 }
