@@ -4,10 +4,11 @@
  * Pure TypeScript: imported by the workflow sandbox, the CLI and the activities.
  */
 
+import { architectureImageProblem, checkArchitecture, type ArchitectureSpec } from './architecture';
 import { MODEL_VARIANTS, QUANTIZATION_VARIANTS, isPrunedVariant, type GateBudgets, type ModelVariant } from './variants';
 import type { SpecSchemaRecorder } from './spec-schema-recorder';
 
-export type Architecture = 'mlp' | 'cnn';
+export type { Architecture, ArchitectureSpec, BuiltinArchitecture, LayerConfigSpec } from './architecture';
 export type BackendPreference = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
 
 /** A local path (absolute on the worker's machine) or an `s3://bucket/key` URI. */
@@ -79,7 +80,8 @@ export interface ReleaseSpec {
   /** Explicit version; when absent the next free `v<N>` is taken. */
   version?: string;
   description?: string;
-  architecture: Architecture;
+  /** "mlp" (default), "cnn", or an object form: see contracts/architecture.ts. */
+  architecture: ArchitectureSpec;
   data: DataSpec;
   training: TrainingSpec;
   benchmark: BenchmarkSpec;
@@ -291,8 +293,11 @@ export function validateSpec(raw: unknown, source = 'spec', recorder?: SpecSchem
   const model = c.string(obj.model, 'model', NAME_PATTERN, 'must be lowercase letters, digits and dashes (at most 63), starting with a letter or digit');
   const version = obj.version === undefined ? undefined : c.string(obj.version, 'version', VERSION_PATTERN, 'must be letters, digits, dots, dashes or underscores');
   const description = obj.description === undefined ? undefined : c.string(obj.description, 'description');
-  const architecture = c.oneOf(obj.architecture, 'architecture', ['mlp', 'cnn'] as const, 'mlp');
+  const architecture = checkArchitecture(obj.architecture, (path, message) => c.fail(path, message), (value, path) => c.location(value, path));
   const data = checkData(c, obj.data);
+  const knownShape = data?.source === 'mnist' ? ([28, 28, 1] as const) : data?.source === 'csv' ? data.imageShape : undefined;
+  const imageProblem = architecture && knownShape ? architectureImageProblem(architecture, knownShape) : undefined;
+  if (imageProblem) c.fail('architecture', imageProblem);
 
   const t = obj.training === undefined ? {} : c.object(obj.training, 'training') ?? {};
   c.unknownKeys(t, 'training', Object.keys(DEFAULT_TRAINING));

@@ -37,3 +37,4 @@ export { parseNpy } from './data/npy';
 export type { NpyArray } from './data/npy';
 export { pruneDuringFineTuning, pruneOnImageSet, sparsityReport } from './prune';
 export type { KernelSparsity, PruneOptions, PruneProgress, PruneResult } from './prune';
+export * from './architectures';

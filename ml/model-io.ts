@@ -13,6 +13,7 @@
 // Without it, the training config is still recorded so the loaded model comes
 // back compiled (fresh optimizer) and can be evaluated or fine-tuned.
 import * as tf from '@tensorflow/tfjs';
+import { freezeBatchNormStatistics } from './architectures/fine-tune';
 import { restoreAdamBetaPowers } from './loop/adam-state';
 
 const MAGIC = 'LSMD';
@@ -117,5 +118,7 @@ export async function deserializeModel(bytes: Uint8Array, source = 'model blob')
   );
   // tfjs restores beta^t as pow(beta, t + 1); training built it as a float32 running product.
   restoreAdamBetaPowers(model.optimizer);
+  // Frozen BatchNorm layers run in inference mode (not serialized: reapplied on every load).
+  freezeBatchNormStatistics(model);
   return model;
 }
