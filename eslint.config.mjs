@@ -10,23 +10,25 @@ const heavyOrNondeterministic = [
   { group: ['node:*', 'fs', 'fs/*', 'path', 'os', 'crypto', 'child_process', 'http', 'https', 'net', 'worker_threads', 'zlib', 'stream'], message: 'Workflow code runs in a deterministic sandbox without Node built-ins.' },
 ];
 const orchestrationOrStorage = [
-  { group: ['@temporalio/*'], message: 'Library folders (ml/, tflite/) stay free of Temporal.' },
-  { group: ['@aws-sdk/*'], message: 'Library folders (ml/, tflite/) stay free of S3.' },
+  { group: ['@temporalio/*'], message: 'Library folders (ml/, tflite/, report/) stay free of Temporal.' },
+  { group: ['@aws-sdk/*'], message: 'Library folders (ml/, tflite/, report/) stay free of S3.' },
 ];
 
 // Who may import whom among our own top-level parts (worker = worker.ts). Anything not listed is
 // forbidden; `types` = only `import type` (the workflow sandbox must not load activity code).
 // client may run a worker in-process (`liteship worker`) and reads the workflow's query definitions.
-const TOP_LEVEL = ['contracts', 'infra', 'ml', 'tflite', 'activities', 'workflows', 'client', 'worker', 'bench', 'test', 'scripts', 'bin'];
+const TOP_LEVEL = ['contracts', 'infra', 'ml', 'tflite', 'report', 'activities', 'workflows', 'client', 'worker', 'bench', 'test', 'scripts', 'bin'];
 const DIRECTIONS = {
   contracts: { values: [] },
   infra: { values: ['contracts'] },
   ml: { values: ['contracts'] },
   tflite: { values: ['contracts'] },
-  activities: { values: ['contracts', 'infra', 'ml', 'tflite'] },
+  // report.html's builder: pure, data in and HTML out.
+  report: { values: ['contracts'] },
+  activities: { values: ['contracts', 'infra', 'ml', 'tflite', 'report'] },
   workflows: { values: ['contracts'], types: ['activities'] },
   worker: { values: ['contracts', 'infra', 'ml', 'activities'] },
-  client: { values: ['contracts', 'infra', 'ml', 'tflite', 'worker', 'workflows/queries'], types: ['workflows'] },
+  client: { values: ['contracts', 'infra', 'ml', 'tflite', 'report', 'worker', 'workflows/queries'], types: ['workflows'] },
 };
 
 const why = (from, to) =>
@@ -71,6 +73,7 @@ export default tseslint.config(
   restrict('infra'),
   restrict('ml', orchestrationOrStorage),
   restrict('tflite', orchestrationOrStorage),
+  restrict('report', orchestrationOrStorage),
   restrict('activities'),
   restrict('workflows', heavyOrNondeterministic),
   restrict('worker'),

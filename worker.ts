@@ -10,7 +10,7 @@ import { createLocationReader } from './activities/read-location';
 import { runtimeVersions } from './activities/runtime-versions';
 import { activitiesOfRole, TASK_QUEUE_OF_ROLE, WORKER_ROLES, type WorkerRole } from './contracts';
 import { pipelineBuild } from './infra/build-info';
-import { connectionOptionsFor, describeConfig, loadConfig } from './infra/config';
+import { connectionOptionsFor, describeConfig, loadConfig, workflowUrlFor } from './infra/config';
 import { repoRoot } from './infra/paths';
 import { prepareServices } from './infra/prepare-services';
 import { createObjectStore } from './infra/s3-object-store';
@@ -32,6 +32,7 @@ export async function runWorkers(roles: WorkerRole[], opts: { log?: (line: strin
       runtimeVersions,
       readLocation: createLocationReader(config),
       listLocation: createLocationLister(config),
+      workflowUrl: (id) => workflowUrlFor(config, id),
     });
     const pick = (role: WorkerRole) => Object.fromEntries(activitiesOfRole(role).map((name) => [name, activities[name]]));
     const base: Pick<WorkerOptions, 'connection' | 'namespace'> = { connection, namespace: config.temporal.namespace };

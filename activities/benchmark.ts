@@ -7,9 +7,14 @@ import { gzipSync } from 'node:zlib';
 import { heartbeat } from '@temporalio/activity';
 import { FailureType, type ArtifactRef, type BenchmarkReport, type BenchmarkSpec, type FailureDeclaration, type LatencyFigures, type ModelVariant, type PreparedDataRef } from '../contracts';
 import { imageSize, normalizePixels, scoreClassifier } from '../ml';
+import { measureModelMemory } from '../tflite/runtimes/memory';
 import { loadInterpreter, TFJS_TFLITE_NODE as TFLITE_NODE_RUNTIME } from '../tflite/runtimes/tfjs-tflite-node';
 import type { ArtifactIO } from './artifact-io';
 import type { DatasetCache } from './dataset-cache';
+import { latencyHistogram } from './latency-histogram';
+import { percentile } from './percentile';
+
+export { percentile } from './percentile';
 
 export interface BenchmarkInput {
   variant: ModelVariant;
@@ -27,12 +32,6 @@ export class AccuracyParityError extends Error {
 }
 
 const msSince = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e6;
-
-export function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) throw new Error('percentile of no samples');
-  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[rank]!;
-}
 
 export function latencyFigures(samplesMs: number[]): LatencyFigures {
   const sorted = [...samplesMs].sort((a, b) => a - b);
@@ -94,6 +93,8 @@ export function createBenchmark(artifacts: ArtifactIO, datasets: DatasetCache) {
         loadMs,
         firstInferenceMs,
         latency: latencyFigures(samples),
+        latencyHistogram: latencyHistogram(samples),
+        memory: await measureModelMemory(bytes),
         tflite: metrics,
         tfjsAccuracy,
         accuracyGapPoints: gapPoints,

@@ -3,7 +3,8 @@
  * always the latest checkpoint, so a retried attempt on any worker resumes from it.
  */
 import type { Context } from '@temporalio/activity';
-import type { ArtifactRef, TrainingHeartbeat } from '../contracts';
+import type { ArtifactRef, EpochMetrics, TrainingHeartbeat } from '../contracts';
+import { WorkflowProgressSignal } from './progress-signal';
 
 const HEARTBEAT_EVERY_MS = 2000;
 
@@ -15,6 +16,7 @@ export class EpochHeartbeat {
   readonly resumeFrom: EpochCheckpoint | undefined;
   private checkpoint: EpochCheckpoint | undefined;
   private lastBeat = 0;
+  private readonly live: WorkflowProgressSignal;
 
   constructor(
     private readonly ctx: Context,
@@ -22,6 +24,7 @@ export class EpochHeartbeat {
   ) {
     this.resumeFrom = (ctx.info.heartbeatDetails as TrainingHeartbeat | undefined)?.checkpoint;
     this.checkpoint = this.resumeFrom;
+    this.live = new WorkflowProgressSignal(ctx);
   }
 
   /** Throttled progress; also where a cancelled activity stops. */
@@ -32,11 +35,12 @@ export class EpochHeartbeat {
     if (!force && now - this.lastBeat < HEARTBEAT_EVERY_MS) return;
     this.lastBeat = now;
     this.ctx.heartbeat({ ...progress, epochs: this.epochs, ...(this.checkpoint ? { checkpoint: this.checkpoint } : {}) } satisfies TrainingHeartbeat);
+    this.live.send({ ...progress, epochs: this.epochs }, force);
   }
 
-  /** Records epoch `epoch`'s checkpoint (already stored) and reports it at once. */
-  checkpointed(epoch: number, ref: ArtifactRef, progress: Omit<Progress, 'epoch' | 'batch' | 'batchesPerEpoch'>): void {
-    this.checkpoint = { epoch, ref };
+  /** Records epoch `epoch`'s checkpoint (already stored), with the curves so far, and reports it at once. */
+  checkpointed(epoch: number, ref: ArtifactRef, progress: Omit<Progress, 'epoch' | 'batch' | 'batchesPerEpoch'>, history?: EpochMetrics[]): void {
+    this.checkpoint = { epoch, ref, ...(history ? { history } : {}) };
     this.beat({ ...progress, epoch, batch: 0, batchesPerEpoch: 0 }, true);
   }
 }

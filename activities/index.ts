@@ -29,7 +29,7 @@ export function createActivities(deps: ActivityDeps) {
     prune: createPrune(deps, artifacts, datasets),
     convert: createConvert(artifacts, datasets),
     benchmark: createBenchmark(artifacts, datasets),
-    publish: createPublish(deps, artifacts),
+    publish: createPublish(deps, artifacts, datasets),
     moveChannel: createMoveChannel(deps),
     channelHead: createChannelHead(deps),
     ...createRecipeActivities({ ...deps, data: dataDeps }),

@@ -32,7 +32,9 @@ import { listVersionFolders } from '../infra/release-folders';
 import { ObjectAlreadyExistsError, type ObjectStore } from '../infra/object-store';
 import { sha256Hex, type ArtifactIO } from './artifact-io';
 import { datasetLabelsAndSkips } from './dataset-notes';
+import type { DatasetCache } from './dataset-cache';
 import type { ActivityDeps } from './deps';
+import { metricsForReport, writeReleaseReport } from './release-report';
 
 export interface PublishInput {
   spec: ReleaseSpec;
@@ -140,7 +142,7 @@ function pruningEntry(p: PrunedModelRef): NonNullable<ReleaseManifest['pruning']
   return { targetSparsity, sparsity, epochs, steps, resumedFromEpoch, tfjsAccuracy: accuracy, layers };
 }
 
-export function createPublish(deps: Pick<ActivityDeps, 'store' | 'build' | 'runtimeVersions'>, artifacts: ArtifactIO) {
+export function createPublish(deps: Pick<ActivityDeps, 'store' | 'build' | 'runtimeVersions' | 'workflowUrl'>, artifacts: ArtifactIO, datasets: DatasetCache) {
   return async function publish(input: PublishInput): Promise<PublishedRelease> {
     const { spec, data, trained, evaluation, variants, selection, workflowId, runId } = input;
     const built = variants.filter((r): r is Extract<VariantResult, { ok: true }> => r.ok);
@@ -162,6 +164,8 @@ export function createPublish(deps: Pick<ActivityDeps, 'store' | 'build' | 'runt
       files[variantFile(r.converted.variant)] = { bytes, type: 'application/octet-stream' };
       if (r === chosen) files[RELEASE_FILES.model] = { bytes, type: 'application/octet-stream' };
     }
+    const fileOf = (variant: string) => files[variantFile(variant)]!.bytes;
+    Object.assign(metrics, await metricsForReport(trained, built.map((r) => ({ variant: r.converted.variant, bytes: fileOf(r.converted.variant) })), chosen.benchmark, (await datasets.get(data.dataset)).test));
     files[RELEASE_FILES.metrics] = { bytes: json(metrics), type: 'application/json' };
     for (const [name, file] of Object.entries(files)) await writeOnce(store, fileKey(name), file.bytes, file.type);
     const b = chosen.benchmark;
@@ -212,7 +216,10 @@ export function createPublish(deps: Pick<ActivityDeps, 'store' | 'build' | 'runt
     };
     const manifestKey = fileKey(RELEASE_FILES.manifest);
     const existingManifest = await store.head(manifestKey);
-    if (!existingManifest) await store.put(manifestKey, json(manifest), { ifNoneMatch: '*', contentType: 'application/json' });
+    if (!existingManifest) {
+      manifest.files[RELEASE_FILES.report] = await writeReleaseReport(store, manifest, metrics, deps.workflowUrl?.(workflowId));
+      await store.put(manifestKey, json(manifest), { ifNoneMatch: '*', contentType: 'application/json' });
+    }
     log.info('published release', { model: spec.model, version });
 
     return {

@@ -4,13 +4,16 @@
  * the previous attempt reported in its heartbeat, instead of starting over.
  */
 import { Context, log } from '@temporalio/activity';
-import { storageKeys, type PreparedDataRef, type ReleaseSpec, type TrainedModelRef } from '../contracts';
-import { deserializeModel, serializeModel, trainModel } from '../ml';
+import { storageKeys, type EpochMetrics, type PreparedDataRef, type ReleaseSpec, type TrainedModelRef } from '../contracts';
+import { deserializeModel, headOf, serializeModel, trainModel } from '../ml';
 import { buildSpecModel } from './build-model';
 import type { ArtifactIO } from './artifact-io';
 import type { DatasetCache } from './dataset-cache';
 import type { ActivityDeps } from './deps';
 import { EpochHeartbeat } from './epoch-heartbeat';
+
+/** Test images scored after each epoch for the curves: enough for a steady curve, cheap next to an epoch. */
+const CURVE_TEST_IMAGES = 2000;
 
 export interface TrainInput {
   spec: ReleaseSpec;
@@ -32,9 +35,10 @@ export function createTrain(deps: Pick<ActivityDeps, 'initBackend' | 'readLocati
     const resumedFromEpoch = checkpoint?.epoch ?? 0;
     if (checkpoint) log.info('resuming training from checkpoint', { epoch: checkpoint.epoch, attempt: ctx.info.attempt });
     const epochs = spec.training.epochs;
+    const history: EpochMetrics[] = [...(checkpoint?.history ?? [])];
 
     try {
-      const history = await trainModel(
+      const trained = await trainModel(
         model,
         dataset.train,
         {
@@ -43,6 +47,7 @@ export function createTrain(deps: Pick<ActivityDeps, 'initBackend' | 'readLocati
           seed: spec.training.seed,
           initialEpoch: resumedFromEpoch,
           ...(spec.data.source === 'folder' && spec.data.augment ? { augment: spec.data.augment } : {}),
+          validation: headOf(dataset.test, CURVE_TEST_IMAGES),
         },
         {
           onBatchEnd: (p) => heartbeat.beat({ epoch: p.epoch, batch: p.batch, batchesPerEpoch: p.batchesPerEpoch, loss: p.loss, accuracy: p.accuracy }),
@@ -50,20 +55,22 @@ export function createTrain(deps: Pick<ActivityDeps, 'initBackend' | 'readLocati
             const done = p.epoch + 1;
             const bytes = await serializeModel(model, { includeOptimizer: true });
             const ref = await artifacts.put(storageKeys.checkpoint(workflowId, done), bytes);
-            log.info('epoch done', { epoch: done, loss: p.loss, accuracy: p.accuracy });
-            heartbeat.checkpointed(done, ref, { loss: p.loss, accuracy: p.accuracy });
+            history.push({ epoch: done, loss: p.loss, accuracy: p.accuracy, testLoss: p.valLoss ?? Number.NaN, testAccuracy: p.valAccuracy ?? Number.NaN });
+            log.info('epoch done', { epoch: done, loss: p.loss, accuracy: p.accuracy, testAccuracy: p.valAccuracy });
+            heartbeat.checkpointed(done, ref, { loss: p.loss, accuracy: p.accuracy }, history);
           },
         },
       );
-      log.info('training done', { stepRunner: history.method, epochs: history.epochs.length });
-      const last = history.epochs[history.epochs.length - 1];
+      log.info('training done', { stepRunner: trained.method, epochs: trained.epochs.length });
+      const last = trained.epochs[trained.epochs.length - 1];
       const finalBytes = await serializeModel(model, { includeOptimizer: false });
       const ref = await artifacts.put(storageKeys.trainedModel(workflowId), finalBytes);
       return {
         model: ref,
         epochs,
-        finalLoss: last?.loss ?? Number.NaN,
-        finalAccuracy: last?.accuracy ?? Number.NaN,
+        history,
+        finalLoss: last?.loss ?? history.at(-1)?.loss ?? Number.NaN,
+        finalAccuracy: last?.accuracy ?? history.at(-1)?.accuracy ?? Number.NaN,
         resumedFromEpoch,
         backend,
         parameterCount: model.countParams(),

@@ -4,7 +4,7 @@
  */
 import { Client, Connection } from '@temporalio/client';
 import { ServiceUnavailableError } from './errors';
-import { connectionOptionsFor, loadConfig, type LiteshipConfig } from '../infra/config';
+import { connectionOptionsFor, loadConfig, workflowUrlFor, type LiteshipConfig } from '../infra/config';
 import type { ObjectStore } from '../infra/object-store';
 import { prepareServices } from '../infra/prepare-services';
 import { createObjectStore } from '../infra/s3-object-store';
@@ -28,12 +28,11 @@ export async function openEnvironment(log: (line: string) => void, config = load
     throw new ServiceUnavailableError(`cannot reach Temporal at ${t.address} (${err instanceof Error ? err.message : String(err)}): ${fix}`, { cause: err });
   });
   const client = new Client({ connection, namespace: config.temporal.namespace });
-  const uiUrl = config.temporal.uiUrl;
   return {
     config,
     client,
     store: createObjectStore(config),
-    workflowUrl: (id) => (uiUrl ? `${uiUrl}/namespaces/${encodeURIComponent(config.temporal.namespace)}/workflows/${encodeURIComponent(id)}` : undefined),
+    workflowUrl: (id) => workflowUrlFor(config, id),
     close: () => connection.close(),
   };
 }

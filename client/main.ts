@@ -18,6 +18,8 @@ Usage:
   liteship promote <model> <version> --to <channel> [--reason ...]   point a channel at a release
   liteship rollback <model> --channel <channel>   move a channel back to its previous version
   liteship history <model> --channel <channel>    every move of a channel
+  liteship report <model> <version|channel> [-o <file>]   write the release's report.html (charts, confusion matrix, changes)
+  liteship compare <model> <a> <b> [--json]       what changed from release a to release b
   liteship convert <model.json|dir> -o <file>     convert a saved tfjs layers model to .tflite
   liteship inspect <file.tflite> [--json]         show ops, tensors, signature and sizes
   liteship schedule create <spec.json> --every 1d | --cron "0 3 * * 1" [--id ...]   release on a schedule
@@ -45,6 +47,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   rollback: async () => (await import('./commands/rollback')).rollbackCommand,
   history: async () => (await import('./commands/history')).historyCommand,
   schedule: async () => (await import('./commands/schedule')).scheduleCommand,
+  report: async () => (await import('./commands/report')).reportCommand,
+  compare: async () => (await import('./commands/compare')).compareCommand,
   convert: async () => (await import('./commands/convert')).convertCommand,
   inspect: async () => (await import('./commands/inspect')).inspectCommand,
   dev: async () => (await import('./commands/dev')).devCommand,

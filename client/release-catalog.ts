@@ -1,34 +1,16 @@
 /** Reading releases: a version exists for readers only once its manifest is there. */
 import { createHash } from 'node:crypto';
-import { MANIFEST_SCHEMA, RELEASE_FILES, parseAutoVersion, storageKeys, type ReleaseManifest } from '../contracts';
-import { listVersionFolders } from '../infra/release-folders';
+import { RELEASE_FILES, storageKeys, type ReleaseManifest } from '../contracts';
 import { ChannelStore } from '../infra/channel-store';
 import type { ObjectStore } from '../infra/object-store';
+import { readManifest, releasedVersions } from '../infra/release-records';
 import { CorruptFileError, NotFoundError } from './errors';
 
 export async function listReleases(store: ObjectStore, model: string): Promise<ReleaseManifest[]> {
-  const versions = await listVersionFolders(store, model);
-  const manifests = await Promise.all(versions.map((v) => readManifest(store, model, v)));
-  return manifests
-    .filter((m): m is ReleaseManifest => m !== undefined)
-    .sort((a, b) => (parseAutoVersion(a.version) ?? Infinity) - (parseAutoVersion(b.version) ?? Infinity) || a.createdAt.localeCompare(b.createdAt));
+  return releasedVersions(store, model);
 }
 
-export async function readManifest(store: ObjectStore, model: string, version: string): Promise<ReleaseManifest | undefined> {
-  const key = storageKeys.releaseFile(model, version, RELEASE_FILES.manifest);
-  if (!(await store.head(key))) return undefined;
-  let manifest: ReleaseManifest;
-  try {
-    manifest = JSON.parse(new TextDecoder().decode(await store.get(key))) as ReleaseManifest;
-  } catch (err) {
-    if (!(err instanceof SyntaxError)) throw err;
-    throw new CorruptFileError(`${store.uriFor(key)} is not valid JSON (${err.message}): the release is damaged; do not use it`);
-  }
-  if (manifest.schema !== MANIFEST_SCHEMA) {
-    throw new CorruptFileError(`${store.uriFor(key)} has schema ${JSON.stringify(manifest.schema)}, expected ${MANIFEST_SCHEMA}: it was written by another liteship version or is damaged`);
-  }
-  return manifest;
-}
+export { readManifest };
 
 /** Downloads one file of a release and checks it against the manifest's sha256 and size. */
 export async function fetchReleaseFile(store: ObjectStore, model: string, version: string, file: string = RELEASE_FILES.model) {

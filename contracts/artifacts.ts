@@ -23,6 +23,8 @@ export const storageKeys = {
 export const RELEASE_FILES = {
   model: 'model.tflite',
   metrics: 'metrics.json',
+  /** A self-contained page for people: charts, confusion matrix, mistakes, diff with the previous release. */
+  report: 'report.html',
   manifest: 'manifest.json',
   claim: '.claim.json',
 } as const;

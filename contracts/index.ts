@@ -10,6 +10,7 @@ export * from './queues';
 export * from './recipe';
 export * from './regression';
 export * from './results';
+export * from './search-attributes';
 export * from './spec';
 export * from './release-manifest';
 export * from './variants';

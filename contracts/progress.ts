@@ -1,5 +1,6 @@
 /** Live progress: training heartbeats and the workflow's `progress` query, read by the CLI. */
 import type { ArtifactRef } from './artifacts';
+import type { EpochMetrics } from './results';
 
 /** Heartbeat of train and prune: progress, and the checkpoint a retry resumes from. */
 export interface TrainingHeartbeat {
@@ -11,9 +12,13 @@ export interface TrainingHeartbeat {
   accuracy?: number;
   /** prune only: the sparsity of the masks in force. */
   sparsity?: number;
-  /** Last completed epoch's checkpoint: a retried attempt resumes from it. */
-  checkpoint?: { epoch: number; ref: ArtifactRef };
+  /** Last completed epoch's checkpoint, and the curves so far: a retried attempt resumes from it. */
+  checkpoint?: { epoch: number; ref: ArtifactRef; history?: EpochMetrics[] };
 }
+
+/** Signal the train activity sends its workflow (throttled) so the UI's current details show live training. */
+export const TRAINING_PROGRESS_SIGNAL = 'trainingProgress';
+export type TrainingProgressUpdate = Omit<TrainingHeartbeat, 'checkpoint'>;
 
 export type StepName = 'prepareData' | 'train' | 'evaluate' | 'prune' | 'convert' | 'benchmark' | 'select' | 'publish';
 export const STEP_ORDER: StepName[] = ['prepareData', 'train', 'evaluate', 'prune', 'convert', 'benchmark', 'select', 'publish'];

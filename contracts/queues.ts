@@ -42,13 +42,3 @@ export const taskQueueOf = (activity: ActivityName): string => TASK_QUEUE_OF_ROL
 /** The activities a worker of `role` registers. */
 export const activitiesOfRole = (role: WorkerRole): ActivityName[] =>
   (Object.keys(ACTIVITY_ROLE) as ActivityName[]).filter((name) => ACTIVITY_ROLE[name] === role);
-
-export const SEARCH_ATTRIBUTES = {
-  model: 'LiteshipModel',
-  version: 'LiteshipVersion',
-  step: 'LiteshipStep',
-  /** How the run ended: released, released (channel not moved), unchanged, rejected by gate, failed. */
-  outcome: 'LiteshipOutcome',
-  /** The channel(s) besides latest that the run moved. */
-  channel: 'LiteshipChannel',
-} as const;

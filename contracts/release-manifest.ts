@@ -1,6 +1,6 @@
 /** The manifest written last into every release: it makes the release visible and reproducible. */
 import type { ArtifactRef } from './artifacts';
-import type { BackendReport, BenchmarkReport, EvaluationMetrics, KernelSparsityEntry, QuantizedIo, SparseEncodingSummary } from './results';
+import type { BackendReport, BenchmarkReport, EpochMetrics, EvaluationMetrics, KernelSparsityEntry, Mistake, QuantizedIo, SparseEncodingSummary } from './results';
 import type { RecipeRecord } from './recipe';
 import type { RegressionVerdict } from './regression';
 import type { ReleaseSpec } from './spec';
@@ -92,6 +92,23 @@ export interface ReleaseMetricsFile {
   evaluation: EvaluationMetrics;
   benchmarks: BenchmarkReport[];
   failures: Array<{ variant: ModelVariant; step: string; error: string }>;
+  /** Per-epoch training curves (releases made before they were recorded have none). */
+  training?: { history: EpochMetrics[] };
+  /** What each built file holds: operators, tensors, minimum runtime. */
+  models?: ModelFacts[];
+  /** Test images the chosen file gets wrong, as PNG data URIs, for the report's grid. */
+  chosenMistakes?: Array<Mistake & { png: string }>;
+}
+
+/** A .tflite file's structure, as the report shows it. */
+export interface ModelFacts {
+  variant: ModelVariant;
+  operators: Array<{ name: string; version: number; count: number }>;
+  minRuntimeVersion?: string;
+  tensorCount: number;
+  /** Constant tensors, largest first (the first few). */
+  largestTensors: Array<{ name: string; type: string; shape: number[]; bytes: number }>;
+  weightBytes: number;
 }
 
 /** Auto-assigned versions are v1, v2, ...; explicit ones are whatever the spec says. */

@@ -26,9 +26,21 @@ export interface BackendReport {
   details?: Record<string, string | number | boolean>;
 }
 
+/** One epoch of training: the training set's running means and the held-out test figures. */
+export interface EpochMetrics {
+  /** 1-based: the epoch that just finished. */
+  epoch: number;
+  loss: number;
+  accuracy: number;
+  testLoss: number;
+  testAccuracy: number;
+}
+
 export interface TrainedModelRef {
   model: ArtifactRef;
   epochs: number;
+  /** Per-epoch curves for the report (every epoch, also those of an attempt that was resumed). */
+  history?: EpochMetrics[];
   finalLoss: number;
   finalAccuracy: number;
   /** Epoch a retried attempt resumed from (0 when it started fresh). */
@@ -61,11 +73,20 @@ export interface PrunedModelRef {
   backend: BackendReport;
 }
 
+/** A test image the classifier got wrong: its index in the test set and both labels. */
+export interface Mistake {
+  index: number;
+  label: number;
+  predicted: number;
+}
+
 export interface ClassifierMetrics {
   count: number;
   accuracy: number;
   perClassAccuracy: number[];
   confusionMatrix: number[][];
+  /** The first few misclassified test images, in test-set order (capped: a sample for the report). */
+  mistakes?: Mistake[];
 }
 
 export interface EvaluationMetrics extends ClassifierMetrics {
@@ -100,6 +121,24 @@ export interface LatencyFigures {
   runs: number;
 }
 
+/** Latency of the timed runs, binned: what the report draws as a distribution. */
+export interface LatencyHistogram {
+  /** Lower edge of the first bin. */
+  startMs: number;
+  binMs: number;
+  counts: number[];
+  /** Runs slower than the last bin's upper edge. */
+  over: number;
+}
+
+/** Memory a variant needs, measured in a child process that loads the file and runs it. */
+export interface MemoryFigures {
+  /** Peak resident set size increase over the process before the interpreter was created. */
+  peakRssIncreaseBytes: number;
+  /** The child's peak RSS (runtime and Node included), for scale. */
+  peakRssBytes: number;
+}
+
 export interface BenchmarkReport {
   variant: ModelVariant;
   runtime: { name: string; version: string; tfliteVersion: string; threads: number };
@@ -109,6 +148,8 @@ export interface BenchmarkReport {
   loadMs: number;
   firstInferenceMs: number;
   latency: LatencyFigures;
+  latencyHistogram?: LatencyHistogram;
+  memory?: MemoryFigures;
   tflite: ClassifierMetrics;
   tfjsAccuracy: number;
   accuracyGapPoints: number;

@@ -144,3 +144,9 @@ export function describeConfig(config: LiteshipConfig): string {
   ];
   return lines.join('\n');
 }
+
+/** Link to a workflow in the Temporal Web UI, when the UI address is known. */
+export function workflowUrlFor(config: LiteshipConfig, workflowId: string): string | undefined {
+  const uiUrl = config.temporal.uiUrl;
+  return uiUrl ? `${uiUrl}/namespaces/${encodeURIComponent(config.temporal.namespace)}/workflows/${encodeURIComponent(workflowId)}` : undefined;
+}

@@ -23,7 +23,12 @@ export interface ClassifierScore {
   /** confusionMatrix[trueClass][predictedClass] = count. */
   confusionMatrix: number[][];
   count: number;
+  /** The first MAX_MISTAKES misclassified images (test-set index, true and predicted class), in order. */
+  mistakes: Array<{ index: number; label: number; predicted: number }>;
 }
+
+/** How many misclassified images a score keeps: a sample to look at, not a list of all. */
+export const MAX_MISTAKES = 48;
 
 export type EvaluationResult = ClassifierScore;
 
@@ -52,6 +57,7 @@ export class ConfusionAccumulator {
   readonly matrix: number[][];
   private lossSum = 0;
   private seen = 0;
+  private readonly mistakes: ClassifierScore['mistakes'] = [];
 
   constructor(readonly numClasses: number) {
     this.matrix = Array.from({ length: numClasses }, () => new Array<number>(numClasses).fill(0));
@@ -68,6 +74,7 @@ export class ConfusionAccumulator {
       const predicted = argMax(probabilities, i * k, k);
       const row = this.matrix[label];
       if (row) row[predicted] = (row[predicted] ?? 0) + 1;
+      if (predicted !== label && this.mistakes.length < MAX_MISTAKES) this.mistakes.push({ index: from + i, label, predicted });
       let sum = 0;
       for (let c = 0; c < k; c++) sum += probabilities[i * k + c] ?? 0;
       const p = (probabilities[i * k + label] ?? 0) / (sum > 0 ? sum : 1);
@@ -89,6 +96,7 @@ export class ConfusionAccumulator {
       perClassAccuracy,
       confusionMatrix: this.matrix.map((row) => [...row]),
       count: this.seen,
+      mistakes: this.mistakes.map((m) => ({ ...m })),
     };
   }
 }

@@ -29,7 +29,7 @@ export type { LoopEpoch, LoopHooks, LoopOptions, LoopProgress, LoopResult, StepC
 export type { RunnerOptions, StepMethod } from './loop/step-runners';
 export { TrainingDivergedError, trainModel } from './train';
 export type { BatchProgress, EpochResult, TrainOptions, TrainingHistory, TrainingHooks } from './train';
-export { ConfusionAccumulator, evaluateModel, scoreClassifier } from './evaluate';
+export { ConfusionAccumulator, MAX_MISTAKES, evaluateModel, scoreClassifier } from './evaluate';
 export type { ClassifierScore, EvaluationResult, PredictBatch } from './evaluate';
 export { ModelFormatError, deserializeModel, serializeModel } from './model-io';
 export type { SerializeOptions } from './model-io';
@@ -38,7 +38,7 @@ export type { NpyArray } from './data/npy';
 export { pruneDuringFineTuning, pruneOnImageSet, sparsityReport } from './prune';
 export type { KernelSparsity, PruneOptions, PruneProgress, PruneResult } from './prune';
 export * from './architectures';
-export { memorySource, materialize, range, streamBatches } from './data/batch-source';
+export { headOf, memorySource, materialize, range, streamBatches } from './data/batch-source';
 export type { Examples, ExampleSource } from './data/batch-source';
 export { ShardedSource } from './data/sharded-source';
 export type { ShardLoader } from './data/sharded-source';

@@ -32,3 +32,15 @@ else
 fi
 
 bash scripts/setup-tfjs-node.sh
+
+# Browser tests (report.html, the Temporal UI page) drive Debian's Chromium through playwright-core.
+if [[ -z "${LITESHIP_CHROMIUM:-}" && ! -x /usr/bin/chromium ]]; then
+  if command -v apt-get >/dev/null && [[ "$(id -u)" == 0 ]]; then
+    log "installing chromium for the browser tests (apt-get, about 20 s)..."
+    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null
+  else
+    log "WARNING: no /usr/bin/chromium; the browser tests will fail. Install it: sudo apt-get update && sudo apt-get install -y --no-install-recommends chromium (or set LITESHIP_CHROMIUM to a Chromium binary)"
+  fi
+else
+  log "chromium present"
+fi

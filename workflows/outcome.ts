@@ -16,10 +16,11 @@ export function releasedOutcome(channels: ChannelMoveOutcome[] | undefined): Run
 export function recordOutcome(outcome: RunOutcome, channels?: ChannelMoveOutcome[]): void {
   if (!patched('liteship-outcome')) return;
   const moved = (channels ?? []).filter((c) => c.moved && c.channel !== LATEST_CHANNEL).map((c) => c.channel);
-  upsertSearchAttributes({
-    [SEARCH_ATTRIBUTES.outcome]: [outcome.label],
-    ...(moved.length ? { [SEARCH_ATTRIBUTES.channel]: moved } : {}),
-  });
+  upsertSearchAttributes([
+    { key: SEARCH_ATTRIBUTES.outcome, value: outcome.label },
+    // One Keyword: the channel the spec promotes to (latest moves on every release, so it is not news).
+    ...(moved.length ? [{ key: SEARCH_ATTRIBUTES.channel, value: moved.join(',') }] : []),
+  ]);
 }
 
 /** Runs the release and records how it ended, a failure included (which is then rethrown). */

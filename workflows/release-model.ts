@@ -9,14 +9,18 @@ import {
   isCancellation,
   patched,
   proxyActivities,
+  setCurrentDetails,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
+import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import type { Activities } from '../activities';
 import {
   FailureType,
   SEARCH_ATTRIBUTES,
+  SHORT_FINGERPRINT,
+  architectureLabel,
   isPrunedVariant,
   quantizationOf,
   STEP_ORDER,
@@ -34,10 +38,12 @@ import {
   type ReleaseResult,
   type ReleaseSpec,
   type StepName,
+  type TrainingProgressUpdate,
   type UnchangedResult,
   type VariantFigures,
   type VariantOutcome,
   type VariantResult,
+  type VariantSelection,
 } from '../contracts';
 import {
   benchmarkOptions,
@@ -49,10 +55,11 @@ import {
   trainOptions,
 } from './activity-options';
 import { moveLatest } from './channels';
+import { currentDetails } from './current-details';
 import { releasedOutcome, withOutcome } from './outcome';
 import { benchmarkChannelHead, headSummary, promoteAfterRelease, regressionVerdict } from './regression';
 import { checkRecipe, recordRecipeOf, unchangedResult } from './recipe';
-import { progressQuery } from './queries';
+import { progressQuery, trainingProgressSignal } from './queries';
 
 const { prepareData } = proxyActivities<Activities>(prepareDataOptions);
 const { train } = proxyActivities<Activities>(trainOptions);
@@ -76,22 +83,38 @@ async function releaseSteps(input: ReleaseSpec, options: ReleaseOptions): Promis
     model: spec.model,
     steps: Object.fromEntries(STEP_ORDER.map((s) => [s, { status: 'pending' }])) as ReleaseProgress['steps'],
   };
+  /** What the Temporal UI shows besides the step table: live training, the gate, the ending. */
+  const shown: { live?: TrainingProgressUpdate; selection?: VariantSelection; outcome?: string } = {};
+  const showDetails = () => setCurrentDetails(currentDetails({ progress, now: Date.now(), ...shown }));
   setHandler(progressQuery, () => progress);
-  upsertSearchAttributes({ [SEARCH_ATTRIBUTES.model]: [spec.model] });
+  setHandler(trainingProgressSignal, (update) => {
+    shown.live = update;
+    showDetails();
+  });
+  upsertSearchAttributes([{ key: SEARCH_ATTRIBUTES.model, value: spec.model }]);
+  showDetails();
+  /** Attributes learnt along the way ride on the next step's upsert: no extra commands, so old histories replay. */
+  let pendingAttributes: SearchAttributeUpdatePair[] = [];
 
   /** Runs one step, keeping its timing and status for the query, the UI and the manifest. */
   async function step<T>(name: StepName, run: () => Promise<T>, summarize: (r: T) => string): Promise<T> {
     const startedAt = Date.now();
     progress.current = name;
     progress.steps[name] = { status: 'running', startedAt };
-    upsertSearchAttributes({ [SEARCH_ATTRIBUTES.step]: [name] });
+    shown.live = undefined;
+    upsertSearchAttributes([{ key: SEARCH_ATTRIBUTES.step, value: name }, ...pendingAttributes]);
+    pendingAttributes = [];
+    showDetails();
     try {
       const result = await run();
       progress.steps[name] = { status: 'done', startedAt, durationMs: Date.now() - startedAt, summary: summarize(result) };
       return result;
     } catch (err) {
-      progress.steps[name] = { status: 'failed', startedAt, durationMs: Date.now() - startedAt };
+      progress.steps[name] = { status: 'failed', startedAt, durationMs: Date.now() - startedAt, summary: failureMessage(err) };
       throw err;
+    } finally {
+      shown.live = undefined;
+      showDetails();
     }
   }
 
@@ -102,7 +125,7 @@ async function releaseSteps(input: ReleaseSpec, options: ReleaseOptions): Promis
       return undefined;
     }
     try {
-      const pruned = await step('prune', () => prune({ spec, data, model }), (p) =>
+      const pruned = await step('prune', () => prune.executeWithOptions({ summary: `prune to ${spec.pruning?.targetSparsity ?? 0} sparsity` }, [{ spec, data, model }]), (p) =>
         `sparsity ${(p.sparsity * 100).toFixed(1)}% after ${p.epochs} epochs, tfjs accuracy ${p.accuracy.toFixed(4)}`,
       );
       return { ok: true, pruned };
@@ -112,21 +135,24 @@ async function releaseSteps(input: ReleaseSpec, options: ReleaseOptions): Promis
     }
   }
 
-  const data = await step('prepareData', () => prepareData({ data: spec.data }), (d) =>
+  const data = await step('prepareData', () => prepareData.executeWithOptions({ summary: `prepare ${spec.data.source} data` }, [{ data: spec.data }]), (d) =>
     `${d.trainCount} train / ${d.testCount} test images, sha256 ${d.fingerprint.slice(0, 12)}`,
   );
+  pendingAttributes.push({ key: SEARCH_ATTRIBUTES.dataset, value: data.fingerprint.slice(0, SHORT_FINGERPRINT) });
   const recipe = await checkRecipe(spec, data, options.force === true);
   if (recipe?.unchanged) {
     for (const s of STEP_ORDER) if (progress.steps[s].status === 'pending') progress.steps[s] = { status: 'skipped', summary: `unchanged: ${recipe.unchanged.reason}` };
     progress.current = undefined;
+    shown.outcome = `unchanged: ${recipe.unchanged.reason}`;
+    showDetails();
     return unchangedResult(spec, { ...recipe, unchanged: recipe.unchanged });
   }
   const reused = recipe?.reuse;
   if (reused) for (const s of ['train', 'evaluate'] as const) progress.steps[s] = { status: 'skipped', summary: `reused from ${reused.version}` };
-  const trained = reused?.trained ?? (await step('train', () => train({ spec, data }), (t) =>
+  const trained = reused?.trained ?? (await step('train', () => train.executeWithOptions({ summary: `train ${architectureLabel(spec.architecture)}, ${spec.training.epochs} epochs` }, [{ spec, data }]), (t) =>
     `${t.epochs} epochs on ${t.backend.name}, accuracy ${t.finalAccuracy.toFixed(4)}`,
   ));
-  const evaluation = reused?.evaluation ?? (await step('evaluate', () => evaluate({ model: trained.model, data }), (e) =>
+  const evaluation = reused?.evaluation ?? (await step('evaluate', () => evaluate.executeWithOptions({ summary: 'evaluate on the test set' }, [{ model: trained.model, data }]), (e) =>
     `test accuracy ${e.accuracy.toFixed(4)}, loss ${e.loss.toFixed(4)}`,
   ));
   const pruning = await pruneStep(spec, data, trained.model);
@@ -146,9 +172,12 @@ async function releaseSteps(input: ReleaseSpec, options: ReleaseOptions): Promis
     const reference = outcomes.flatMap((o): VariantFigures[] => (o.ok && !spec.variants.includes(o.variant) ? [figuresOf(o)] : []));
     return selectVariant(candidates, spec.gate, evaluation.accuracy, reference);
   }, (s) => (s.chosen ? `${s.chosen}: ${s.explanation}` : 'no variant passed'));
+  shown.selection = selection;
   const chosen = results.find((r): r is Extract<VariantResult, { ok: true }> => r.ok && r.converted.variant === selection.chosen);
   if (!chosen) {
     progress.steps.select.status = 'failed';
+    shown.outcome = `nothing was published: ${selection.explanation}`;
+    showDetails();
     throw ApplicationFailure.nonRetryable(`nothing was published: ${selection.explanation}`, FailureType.gateFailed, selection);
   }
 
@@ -159,16 +188,25 @@ async function releaseSteps(input: ReleaseSpec, options: ReleaseOptions): Promis
   const { workflowId, runId } = workflowInfo();
   const published = await step(
     'publish',
-    () => publish({ spec, data, trained, evaluation, ...(pruning?.ok ? { pruned: pruning.pruned } : {}), variants: results, selection, stepTimingsMs, ...(recipe ? { recipe: recipe.recipe } : {}), ...(regression ? { regression } : {}), workflowId, runId }),
+    () =>
+      publish.executeWithOptions({ summary: `publish ${spec.model} (${chosen.converted.variant})` }, [
+        { spec, data, trained, evaluation, ...(pruning?.ok ? { pruned: pruning.pruned } : {}), variants: results, selection, stepTimingsMs, ...(recipe ? { recipe: recipe.recipe } : {}), ...(regression ? { regression } : {}), workflowId, runId },
+      ]),
     (p) => `${p.model} ${p.version} (${chosen.converted.variant}) at ${p.uri}`,
   );
-  upsertSearchAttributes({ [SEARCH_ATTRIBUTES.version]: [published.version] });
+  upsertSearchAttributes([
+    { key: SEARCH_ATTRIBUTES.version, value: published.version },
+    { key: SEARCH_ATTRIBUTES.variant, value: chosen.converted.variant },
+  ]);
   const recorded = recipe ? await recordRecipeOf(spec.model, published.version, recipe.recipe, trained, evaluation) : undefined;
   const channels = patched('liteship-channels')
     ? [await moveLatest(spec.model, published.version), ...(await promoteAfterRelease(spec, published.version, regressionVerdict(spec, published.version, chosen.benchmark, head)))]
     : undefined;
   const notes = [...(recipe?.notes ?? []), ...(recorded ? [recorded] : [])];
   progress.current = undefined;
+  const outcome = releasedOutcome(channels);
+  shown.outcome = `${outcome.text}: ${published.model} ${published.version} (${chosen.converted.variant}) at ${published.uri}; report: ${published.uri}report.html`;
+  showDetails();
 
   return {
     ...published,
@@ -179,7 +217,7 @@ async function releaseSteps(input: ReleaseSpec, options: ReleaseOptions): Promis
     ...(pruning?.ok ? { pruning: pruning.pruned } : {}),
     stepTimingsMs,
     ...(channels ? { channels } : {}),
-    outcome: releasedOutcome(channels),
+    outcome,
     ...(recipe ? { recipe: recipe.recipe } : {}),
     ...(notes.length ? { notes } : {}),
   };
@@ -199,9 +237,10 @@ function releaseInfo(spec: ReleaseSpec): { model: string; version?: string; desc
 async function convertVariants(variants: ModelVariant[], spec: ReleaseSpec, trained: ArtifactRef, pruning: PruneOutcome, data: PreparedDataRef) {
   const settled = await Promise.allSettled(
     variants.map(async (variant) => {
-      if (!isPrunedVariant(variant)) return convert({ model: trained, variant, data, quantization: spec.quantization, seed: spec.training.seed, release: releaseInfo(spec) });
+      const summary = { summary: `convert ${variant}` };
+      if (!isPrunedVariant(variant)) return convert.executeWithOptions(summary, [{ model: trained, variant, data, quantization: spec.quantization, seed: spec.training.seed, release: releaseInfo(spec) }]);
       if (!pruning?.ok) throw new PruneFailed(pruning?.error ?? 'pruning did not run');
-      return convert({ model: pruning.pruned.model, variant, data, quantization: spec.quantization, seed: spec.training.seed, release: releaseInfo(spec) });
+      return convert.executeWithOptions(summary, [{ model: pruning.pruned.model, variant, data, quantization: spec.quantization, seed: spec.training.seed, release: releaseInfo(spec) }]);
     }),
   );
   return settled.map((r, i): ConversionResult => {
@@ -228,14 +267,14 @@ async function benchmarkVariants(conversions: ConversionResult[], spec: ReleaseS
     }
     const variant = c.converted.variant;
     try {
-      const report = await benchmark({
+      const report = await benchmark.executeWithOptions({ summary: `benchmark ${variant}` }, [{
         variant,
         tflite: c.converted.tflite,
         data,
         tfjsAccuracy: isPrunedVariant(variant) ? prunedAccuracy : trainedAccuracy,
         settings: spec.benchmark,
         checkParity: quantizationOf(variant) === 'float32',
-      });
+      }]);
       results.push({ ok: true, converted: c.converted, benchmark: report });
     } catch (err) {
       if (variant === 'float32') throw err;

@@ -64,8 +64,8 @@ async function create(env: LiteshipEnvironment, argv: string[], say: (l: string)
 async function outcomeOf(client: Client, workflowId: string): Promise<string> {
   try {
     const d = await client.workflow.getHandle(workflowId).describe();
-    const outcome = d.searchAttributes[SEARCH_ATTRIBUTES.outcome];
-    const version = d.searchAttributes[SEARCH_ATTRIBUTES.version];
+    const outcome = d.searchAttributes[SEARCH_ATTRIBUTES.outcome.name];
+    const version = d.searchAttributes[SEARCH_ATTRIBUTES.version.name];
     return Array.isArray(outcome) && outcome.length ? `${String(outcome[0])}${Array.isArray(version) && version.length ? ` ${String(version[0])}` : ''}` : d.status.name.toLowerCase();
   } catch {
     return 'unknown';

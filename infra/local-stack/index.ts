@@ -10,6 +10,7 @@ import { ensureServer, serverState, stopServer, type ManagedServer } from './man
 import { minioServer } from './minio-server';
 import { portInUse } from './errors';
 import { withLock } from './processes';
+import { registerMissingSearchAttributes } from './search-attributes';
 import { temporalServer } from './temporal-server';
 
 export { LocalStackError } from './errors';
@@ -49,7 +50,7 @@ export async function ensureLocalStack(config: LiteshipConfig, { log = () => {} 
       if (st?.state === 'port-taken') throw portInUse(st.port, st.envVar);
     }
     const [temporal, minio] = await Promise.allSettled([
-      temporalSpec ? startOne(config, temporalSpec, log) : ('remote' as const),
+      temporalSpec ? startTemporal(config, temporalSpec, log) : ('remote' as const),
       minioSpec && credentials ? startMinio(config, minioSpec, credentials, log) : ('remote' as const),
     ]);
     if (temporal.status === 'rejected') throw temporal.reason;
@@ -79,6 +80,13 @@ async function startOne(config: LiteshipConfig, server: ManagedServer, log: (msg
       ? `${server.title} started on ${where} in ${((Date.now() - started) / 1000).toFixed(1)} s`
       : `${server.title} already running on ${where}`,
   );
+  return outcome;
+}
+
+async function startTemporal(config: LiteshipConfig, server: ManagedServer, log: (msg: string) => void): Promise<'started' | 'already-running'> {
+  const outcome = await startOne(config, server, log);
+  const added = await registerMissingSearchAttributes(config);
+  if (added.length > 0) log(`registered search attributes ${added.join(', ')}`);
   return outcome;
 }
 

@@ -3,13 +3,13 @@
 // 64 KiB blob limit that proves only references travel through history.
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
-import { SEARCH_ATTRIBUTES as WORKFLOW_SEARCH_ATTRIBUTES } from '../../contracts/queues';
+import { searchAttributeRegistrations } from '../../contracts/search-attributes';
 import { LOCAL_HOST, type LiteshipConfig } from '../config';
 import type { ManagedServer } from './managed-server';
 import { resolveTemporalBinary } from './temporal-binary';
 
-/** The search attributes the release workflow sets (one list, in contracts/), registered as Keyword. */
-export const SEARCH_ATTRIBUTES = Object.values(WORKFLOW_SEARCH_ATTRIBUTES);
+/** The search attributes the release workflow sets (one list, in contracts/), as `Name=Type`. */
+export const SEARCH_ATTRIBUTES = searchAttributeRegistrations();
 export const BLOB_SIZE_ERROR_BYTES = 65_536;
 
 export function temporalServer(config: LiteshipConfig, log: (msg: string) => void): ManagedServer {
@@ -36,7 +36,7 @@ export function temporalServer(config: LiteshipConfig, log: (msg: string) => voi
       String(temporalUiPort),
       '--namespace',
       config.temporal.namespace,
-      ...SEARCH_ATTRIBUTES.flatMap((name) => ['--search-attribute', `${name}=Keyword`]),
+      ...SEARCH_ATTRIBUTES.flatMap((registration) => ['--search-attribute', registration]),
       '--dynamic-config-value',
       `limit.blobSize.error=${BLOB_SIZE_ERROR_BYTES}`,
       '--dynamic-config-value',

@@ -67,6 +67,18 @@ export function range(start: number, end: number): Uint32Array {
   return out;
 }
 
+/** The first `n` examples of a source (in storage order, so a streamed source reads only its first shards). */
+export function headOf(source: ExampleSource, n: number): ExampleSource {
+  const count = Math.min(n, source.count);
+  return {
+    count,
+    imageShape: source.imageShape,
+    numClasses: source.numClasses,
+    epochOrder: (seed, epoch) => source.epochOrder(seed, epoch).filter((i) => i < count),
+    batch: (indices) => source.batch(indices),
+  };
+}
+
 /** Reads a whole source into memory (small sets only: tests, pruning until it streams). */
 export async function materialize(source: ExampleSource): Promise<ImageSet> {
   const all = await source.batch(range(0, source.count));

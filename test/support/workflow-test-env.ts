@@ -48,7 +48,7 @@ async function ensureNamespace(connection: Connection): Promise<void> {
     });
   }
   const { customAttributes } = await untilNamespaceKnown(() => connection.operatorService.listSearchAttributes({ namespace }));
-  const missing = Object.values(SEARCH_ATTRIBUTES).filter((name) => !(name in (customAttributes ?? {})));
+  const missing = Object.values(SEARCH_ATTRIBUTES).map((key) => key.name).filter((name) => !(name in (customAttributes ?? {})));
   if (missing.length > 0) {
     const keyword = temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD;
     await connection.operatorService.addSearchAttributes({ namespace, searchAttributes: Object.fromEntries(missing.map((name) => [name, keyword])) });

@@ -54,9 +54,9 @@ export function runInLiteRt(jobs: readonly LiteRtJob[], timeoutMs = 120_000): Pr
  * Runs `script` in a child `node`, writes `request` to its stdin and resolves with its stdout.
  * Rejects with the tail of its stderr when it fails, or when it does not answer in time.
  */
-export function runJsonChild(script: string, request: string, timeoutMs: number): Promise<string> {
+export function runJsonChild(script: string, request: string, timeoutMs: number, args: readonly string[] = []): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [script], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [script, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
     const timer = setTimeout(() => {

@@ -29,7 +29,7 @@ afterAll(async () => {
 
 test('liteship search attributes are registered as Keyword', async () => {
   const { customAttributes } = await connection.operatorService.listSearchAttributes({ namespace: config.temporal.namespace });
-  for (const name of SEARCH_ATTRIBUTES) {
+  for (const name of SEARCH_ATTRIBUTES.map((registration) => registration.split("=")[0]!)) {
     expect({ name, type: customAttributes?.[name] }).toEqual({ name, type: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD });
   }
 });

@@ -12,6 +12,7 @@ import { UsageError } from '../../../client/io';
 import { failureOf, FailureType, NON_RETRYABLE_FAILURES, SpecValidationError, type FailureType as FailureTypeName } from '../../../contracts';
 import { ConfigError } from '../../../infra/config-errors';
 import { ChannelConflictError, ChannelError } from '../../../infra/channel-store';
+import { CorruptReleaseError } from '../../../infra/release-records';
 import { LocalStackError } from '../../../infra/local-stack/errors';
 import { ObjectAlreadyExistsError, ObjectChangedError, ObjectNotFoundError, StorageAccessError } from '../../../infra/object-store';
 import { InvalidS3UriError } from '../../../infra/s3-uri';
@@ -35,6 +36,7 @@ const CASES: Case[] = [
   ['InvalidS3UriError', () => new InvalidS3UriError('"s3:/x" is not an S3 URI'), FailureType.invalidSpec, false, ExitCode.invalidInput],
   ['ModelFormatError', () => new ModelFormatError('not a model'), FailureType.corruptArtifact, false, ExitCode.invalidInput],
   ['InvalidTfliteError', () => new InvalidTfliteError('not TFLite'), FailureType.corruptArtifact, false, ExitCode.invalidInput],
+  ['CorruptReleaseError', () => new CorruptReleaseError('manifest.json is not valid JSON'), FailureType.corruptArtifact, false, ExitCode.invalidInput],
   ['CorruptFileError', () => new CorruptFileError('tampered'), FailureType.corruptArtifact, false, ExitCode.invalidInput],
   ['ConversionError', () => new ConversionError('cannot convert'), FailureType.unsupportedModel, false, ExitCode.modelProblem],
   ['UnsupportedLayerError', () => new UnsupportedLayerError('l', 'LSTM', ['Dense']), FailureType.unsupportedModel, false, ExitCode.modelProblem],

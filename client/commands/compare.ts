@@ -1,0 +1,19 @@
+/** `liteship compare <model> <a> <b> [--json]`: what changed from release a to release b, budget crossings flagged. */
+import { diffReleases, formatDiff } from '../../report';
+import { parseArgs } from '../args';
+import { UsageError, type CommandIO } from '../io';
+import { requireRelease } from '../release-lookup';
+import { openStorage } from '../storage';
+
+const USAGE = 'liteship compare <model> <version-a> <version-b> [--json]';
+
+export async function compareCommand(argv: string[], io: CommandIO): Promise<number> {
+  const args = parseArgs(argv, { boolean: ['json'] }, USAGE);
+  const [model, a, b, ...extra] = args.positionals;
+  if (!model || !a || !b || extra.length > 0) throw new UsageError(`expected a model and two versions\nusage: ${USAGE}`);
+  const store = await openStorage((line) => io.stderr(`${line}\n`));
+  const [from, to] = await Promise.all([requireRelease(store, model, a), requireRelease(store, model, b)]);
+  const diff = diffReleases(from, to);
+  io.stdout(args.flags.json === true ? `${JSON.stringify(diff, null, 2)}\n` : formatDiff(diff));
+  return 0;
+}
