@@ -19,7 +19,7 @@ import { backendDetails, describeBackend, initTrainingBackend } from './ml/backe
 export type WorkerRole = 'pipeline' | 'training';
 
 const ACTIVITIES_BY_ROLE: Record<WorkerRole, (keyof Activities)[]> = {
-  pipeline: ['prepareData', 'convert', 'benchmark', 'publish'],
+  pipeline: ['prepareData', 'convert', 'benchmark', 'publish', 'abandonReleaseClaim'],
   training: ['train', 'evaluate', 'prune'],
 };
 

@@ -9,6 +9,7 @@ import { withFailureMapping } from './failures';
 import { createPrepareData } from './prepare-data';
 import { createPublish } from './publish';
 import { createPrune } from './prune';
+import { createAbandonReleaseClaim } from './release-claim';
 import { createTrain } from './train';
 
 export type { ActivityDeps } from './deps';
@@ -17,13 +18,14 @@ export function createActivities(deps: ActivityDeps) {
   const artifacts = new ArtifactIO(deps.store);
   const datasets = new DatasetCache(artifacts);
   return withFailureMapping({
-    prepareData: createPrepareData(artifacts, deps.readLocation),
+    prepareData: createPrepareData(artifacts, deps.readLocation, deps.store),
     train: createTrain(deps, artifacts, datasets),
     evaluate: createEvaluate(artifacts, datasets),
     prune: createPrune(deps, artifacts, datasets),
     convert: createConvert(artifacts, datasets),
     benchmark: createBenchmark(artifacts, datasets),
     publish: createPublish(deps, artifacts),
+    abandonReleaseClaim: createAbandonReleaseClaim(deps.store),
   });
 }
 

@@ -1,12 +1,17 @@
 /** prepareData: read the spec's data source, validate it, and store it once, content-addressed. */
-import { heartbeat, log } from '@temporalio/activity';
+import { Context, log } from '@temporalio/activity';
 import { storageKeys, type DataSpec, type PreparedDataRef } from '../contracts';
 import { encodeDataset, imageSetFromCsv, imageSetFromIdx, loadMnist, parseIdx, type PreparedDataset } from '../ml';
 import { sha256Hex, type ArtifactIO } from './artifact-io';
 import type { ActivityDeps } from './deps';
+import { keepAlive } from './keep-alive';
+import { assertVersionFree } from './release-claim';
+import type { ObjectStore } from '../infra/object-store';
 
 export interface PrepareDataInput {
   data: DataSpec;
+  /** A spec's explicit version, checked first: a taken version is refused before any training. */
+  release?: { model: string; version: string };
 }
 
 function idxImageSet(images: Uint8Array, labels: Uint8Array, names: { images: string; labels: string }, numClasses: number) {
@@ -40,14 +45,18 @@ async function loadDataset(data: DataSpec, read: ActivityDeps['readLocation']): 
   }
 }
 
-export function createPrepareData(artifacts: ArtifactIO, read: ActivityDeps['readLocation']) {
-  return async function prepareData({ data }: PrepareDataInput): Promise<PreparedDataRef> {
-    heartbeat({ stage: 'reading' });
+export function createPrepareData(artifacts: ArtifactIO, read: ActivityDeps['readLocation'], store: ObjectStore) {
+  return ({ data, release }: PrepareDataInput): Promise<PreparedDataRef> => keepAlive(async (stage) => {
+    if (release) {
+      stage('checking the version is free');
+      await assertVersionFree(store, release.model, release.version, Context.current().info.workflowExecution?.workflowId ?? 'unknown-workflow');
+    }
+    stage('reading');
     const dataset = await loadDataset(data, read);
     const bytes = encodeDataset(dataset);
     const fingerprint = sha256Hex(bytes);
     const key = storageKeys.dataset(fingerprint);
-    heartbeat({ stage: 'storing', bytes: bytes.byteLength });
+    stage('storing', { bytes: bytes.byteLength });
     const ref = await artifacts.putOnce(key, bytes, fingerprint);
     log.info('prepared dataset', { source: dataset.source, sha256: fingerprint, bytes: bytes.byteLength });
     return {
@@ -59,5 +68,5 @@ export function createPrepareData(artifacts: ArtifactIO, read: ActivityDeps['rea
       imageShape: dataset.train.imageShape,
       numClasses: dataset.train.numClasses,
     };
-  };
+  });
 }

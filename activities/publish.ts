@@ -1,16 +1,15 @@
 /**
  * publish: an immutable release at <bucket>/<model>/<version>/.
  *
- * A version is claimed with a conditional write of `.claim.json` (If-None-Match: *), so two runs
- * can never take the same version; a retried attempt of the same workflow finds its own claim and
- * carries on. Files are written with conditional writes too (never overwritten), and the manifest
- * goes last: readers list only versions that have a manifest, so none sees a half-written release.
+ * The version is claimed exactly once per run (release-claim.ts): a retried attempt finishes the
+ * version its run claimed. Files are written with conditional writes (never overwritten), and the
+ * manifest goes last: readers list only versions that have a manifest, so none sees a half-written
+ * release. Every step heartbeats, so a dead worker is noticed within the short heartbeat timeout.
  */
-import { Context, log } from '@temporalio/activity';
+import { log } from '@temporalio/activity';
 import {
   MANIFEST_SCHEMA,
   RELEASE_FILES,
-  nextAutoVersion,
   storageKeys,
   type EvaluationMetrics,
   type PreparedDataRef,
@@ -24,10 +23,14 @@ import {
   type VariantResult,
   type VariantSelection,
 } from '../contracts';
-import { listVersionFolders } from '../app/release-folders';
 import type { ObjectStore } from '../infra/object-store';
 import { sha256Hex, type ArtifactIO } from './artifact-io';
 import type { ActivityDeps } from './deps';
+import { faultPoint } from './fault-point';
+import { keepAlive, type StageReporter } from './keep-alive';
+import { ReleaseVersionExistsError, claimVersion } from './release-claim';
+
+export { ReleaseVersionExistsError } from './release-claim';
 
 export interface PublishInput {
   spec: ReleaseSpec;
@@ -43,41 +46,7 @@ export interface PublishInput {
   runId: string;
 }
 
-export class ReleaseVersionExistsError extends Error {
-  override readonly name = 'ReleaseVersionExistsError';
-}
-
-interface Claim {
-  workflowId: string;
-  runId: string;
-}
-
 const json = (value: unknown) => new TextEncoder().encode(`${JSON.stringify(value, null, 2)}\n`);
-const MAX_CLAIM_TRIES = 20;
-
-/** Claims a version for this workflow, or finds the one it already claimed on an earlier attempt. */
-async function claimVersion(store: ObjectStore, spec: ReleaseSpec, claim: Claim): Promise<string> {
-  for (let tries = 0; tries < MAX_CLAIM_TRIES; tries++) {
-    const version = spec.version ?? nextAutoVersion(await listVersionFolders(store, spec.model));
-    const key = storageKeys.releaseFile(spec.model, version, RELEASE_FILES.claim);
-    try {
-      await store.put(key, json(claim), { ifNoneMatch: '*', contentType: 'application/json' });
-      return version;
-    } catch (err) {
-      if ((err as Error).name !== 'ObjectAlreadyExistsError') throw err;
-      const holder = JSON.parse(new TextDecoder().decode(await store.get(key))) as Claim;
-      if (holder.workflowId === claim.workflowId) return version;
-      if (spec.version) {
-        throw new ReleaseVersionExistsError(
-          `${spec.model} ${spec.version} already exists (claimed by workflow ${holder.workflowId}); releases are immutable. ` +
-            `Remove "version" from the spec to take the next free version, or choose a new one.`,
-        );
-      }
-      // Another run took this number between our list and our claim: look again.
-    }
-  }
-  throw new Error(`could not claim a version of ${spec.model} after ${MAX_CLAIM_TRIES} tries: too many concurrent releases`);
-}
 
 /** Writes a release file once; on a retry, the same bytes already there count as written. */
 async function writeOnce(store: ObjectStore, key: string, bytes: Uint8Array, contentType: string): Promise<void> {
@@ -131,15 +100,20 @@ function pruningEntry(p: PrunedModelRef): NonNullable<ReleaseManifest['pruning']
 }
 
 export function createPublish(deps: Pick<ActivityDeps, 'store' | 'build' | 'runtimeVersions'>, artifacts: ArtifactIO) {
-  return async function publish(input: PublishInput): Promise<PublishedRelease> {
+  return (input: PublishInput): Promise<PublishedRelease> => keepAlive((stage) => publishRelease(input, stage));
+
+  async function publishRelease(input: PublishInput, stage: StageReporter): Promise<PublishedRelease> {
     const { spec, data, trained, evaluation, variants, selection, workflowId, runId } = input;
     const built = variants.filter((r): r is Extract<VariantResult, { ok: true }> => r.ok);
     const chosen = built.find((r) => r.converted.variant === selection.chosen);
     if (!chosen) throw new Error(`publish was asked to release variant ${String(selection.chosen)}, which was not built`);
     const store = deps.store;
-    const version = await claimVersion(store, spec, { workflowId, runId });
+    stage('claiming a version');
+    const version = await claimVersion(store, spec.model, spec.version, { workflowId, runId });
     const fileKey = (file: string) => storageKeys.releaseFile(spec.model, version, file);
-    Context.current().heartbeat({ version });
+    const beat = (what: string) => stage(what, { version });
+    beat('claimed');
+    await faultPoint('publish:after-claim');
 
     const metrics: ReleaseMetricsFile = {
       evaluation,
@@ -153,7 +127,10 @@ export function createPublish(deps: Pick<ActivityDeps, 'store' | 'build' | 'runt
       if (r === chosen) files[RELEASE_FILES.model] = { bytes, type: 'application/octet-stream' };
     }
     files[RELEASE_FILES.metrics] = { bytes: json(metrics), type: 'application/json' };
-    for (const [name, file] of Object.entries(files)) await writeOnce(store, fileKey(name), file.bytes, file.type);
+    for (const [name, file] of Object.entries(files)) {
+      beat(`writing ${name}`);
+      await writeOnce(store, fileKey(name), file.bytes, file.type);
+    }
     const b = chosen.benchmark;
 
     const manifest: ReleaseManifest = {
@@ -198,8 +175,10 @@ export function createPublish(deps: Pick<ActivityDeps, 'store' | 'build' | 'runt
       workflow: { workflowId, runId },
     };
     const manifestKey = fileKey(RELEASE_FILES.manifest);
-    const existingManifest = await store.head(manifestKey);
-    if (!existingManifest) await store.put(manifestKey, json(manifest), { ifNoneMatch: '*', contentType: 'application/json' });
+    beat('writing manifest.json');
+    // An earlier attempt of this run may have written it already (then died before returning): keep that one.
+    if (!(await store.head(manifestKey))) await store.put(manifestKey, json(manifest), { ifNoneMatch: '*', contentType: 'application/json' });
+    await faultPoint('publish:after-manifest');
     log.info('published release', { model: spec.model, version });
 
     return {
@@ -211,5 +190,5 @@ export function createPublish(deps: Pick<ActivityDeps, 'store' | 'build' | 'runt
         Object.entries(manifest.files).map(([name, f]) => [name, { ...f, uri: store.uriFor(fileKey(name)) }]),
       ),
     };
-  };
+  }
 }

@@ -6,7 +6,9 @@
 import {
   ActivityFailure,
   ApplicationFailure,
+  CancellationScope,
   isCancellation,
+  patched,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
@@ -37,6 +39,7 @@ import {
   type VariantResult,
 } from '../contracts';
 import {
+  abandonClaimOptions,
   benchmarkOptions,
   convertOptions,
   evaluateOptions,
@@ -54,6 +57,7 @@ const { prune } = proxyActivities<Activities>(pruneOptions);
 const { convert } = proxyActivities<Activities>(convertOptions);
 const { benchmark } = proxyActivities<Activities>(benchmarkOptions);
 const { publish } = proxyActivities<Activities>(publishOptions);
+const { abandonReleaseClaim } = proxyActivities<Activities>(abandonClaimOptions);
 
 type ConversionResult = { ok: true; converted: ConvertedModelRef } | Extract<VariantResult, { ok: false }>;
 /** The pruned model, or why pruning failed (which fails only the pruned variants). */
@@ -101,7 +105,8 @@ export async function releaseModel(input: ReleaseSpec): Promise<ReleaseResult> {
     }
   }
 
-  const data = await step('prepareData', () => prepareData({ data: spec.data }), (d) =>
+  const release = spec.version ? { release: { model: spec.model, version: spec.version } } : {};
+  const data = await step('prepareData', () => prepareData({ data: spec.data, ...release }), (d) =>
     `${d.trainCount} train / ${d.testCount} test images, sha256 ${d.fingerprint.slice(0, 12)}`,
   );
   const trained = await step('train', () => train({ spec, data }), (t) =>
@@ -138,7 +143,7 @@ export async function releaseModel(input: ReleaseSpec): Promise<ReleaseResult> {
   const { workflowId, runId } = workflowInfo();
   const published = await step(
     'publish',
-    () => publish({ spec, data, trained, evaluation, ...(pruning?.ok ? { pruned: pruning.pruned } : {}), variants: results, selection, stepTimingsMs, workflowId, runId }),
+    () => publishOrAbandon({ spec, data, trained, evaluation, ...(pruning?.ok ? { pruned: pruning.pruned } : {}), variants: results, selection, stepTimingsMs, workflowId, runId }),
     (p) => `${p.model} ${p.version} (${chosen.converted.variant}) at ${p.uri}`,
   );
   upsertSearchAttributes({ [SEARCH_ATTRIBUTES.version]: [published.version] });
@@ -153,6 +158,21 @@ export async function releaseModel(input: ReleaseSpec): Promise<ReleaseResult> {
     ...(pruning?.ok ? { pruning: pruning.pruned } : {}),
     stepTimingsMs,
   };
+}
+
+/** Publishes; when publish fails for good, marks the version it claimed abandoned so no number is a bare claim. */
+async function publishOrAbandon(input: Parameters<Activities['publish']>[0]): Promise<Awaited<ReturnType<Activities['publish']>>> {
+  try {
+    return await publish(input);
+  } catch (err) {
+    if (patched('abandon-release-claim')) {
+      const { spec, workflowId, runId } = input;
+      const mark = { model: spec.model, ...(spec.version ? { version: spec.version } : {}), workflowId, runId, reason: failureMessage(err) };
+      // Runs even when the run was cancelled; a failure to mark must not hide the publish failure.
+      await CancellationScope.nonCancellable(() => abandonReleaseClaim(mark)).catch(() => undefined);
+    }
+    throw err;
+  }
 }
 
 function failureMessage(err: unknown): string {
