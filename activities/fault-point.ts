@@ -1,6 +1,6 @@
 /**
  * Named pause points for the fault-matrix tests (test/integration/faults). Inert unless the worker
- * was started with LITESHIP_TEST_FAULT_POINT naming this point and LITESHIP_TEST_FAULT_DIR: then the
+ * was started with LITESHIP_TEST_FAULT_POINT (a comma-separated list) naming this point and LITESHIP_TEST_FAULT_DIR: then the
  * first worker to reach it writes `<dir>/<point>` (holding its pid) and waits until `<dir>/<point>.go`
  * exists, so a test can kill the worker or stop a server at an exact moment. Only once per folder.
  */
@@ -10,6 +10,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 export type FaultPointName =
   | 'train:before-checkpoint'
+  | 'train:after-checkpoint'
+  | 'prune:after-checkpoint'
   | 'convert:start'
   | 'benchmark:start'
   | 'publish:after-claim'
@@ -17,7 +19,7 @@ export type FaultPointName =
 
 export async function faultPoint(name: FaultPointName): Promise<void> {
   const dir = process.env.LITESHIP_TEST_FAULT_DIR;
-  if (!dir || process.env.LITESHIP_TEST_FAULT_POINT !== name) return;
+  if (!dir || !(process.env.LITESHIP_TEST_FAULT_POINT ?? '').split(',').includes(name)) return;
   const marker = path.join(dir, name);
   try {
     writeFileSync(marker, String(process.pid), { flag: 'wx' });

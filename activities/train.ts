@@ -10,6 +10,7 @@ import type { ArtifactIO } from './artifact-io';
 import type { DatasetCache } from './dataset-cache';
 import type { ActivityDeps } from './deps';
 import { EpochHeartbeat } from './epoch-heartbeat';
+import { faultPoint } from './fault-point';
 
 export interface TrainInput {
   spec: ReleaseSpec;
@@ -47,9 +48,11 @@ export function createTrain(deps: Pick<ActivityDeps, 'initBackend'>, artifacts: 
           onEpochEnd: async (p) => {
             const done = p.epoch + 1;
             const bytes = await serializeModel(model, { includeOptimizer: true });
+            await faultPoint('train:before-checkpoint');
             const ref = await artifacts.put(storageKeys.checkpoint(workflowId, done), bytes);
             log.info('epoch done', { epoch: done, loss: p.loss, accuracy: p.accuracy });
             heartbeat.checkpointed(done, ref, { loss: p.loss, accuracy: p.accuracy });
+            await faultPoint('train:after-checkpoint');
           },
         },
       );

@@ -2,7 +2,7 @@
 import { parseArgs } from '../args';
 import { openStorage } from '../storage';
 import { UsageError, type CommandIO } from '../io';
-import { listReleases } from '../release-catalog';
+import { describeUnreleased, listReleases, listUnreleasedVersions } from '../release-catalog';
 import { formatBytes } from '../summary';
 
 const USAGE = 'liteship releases <model> [--json]';
@@ -12,13 +12,16 @@ export async function releasesCommand(argv: string[], io: CommandIO): Promise<nu
   const [model, ...extra] = args.positionals;
   if (!model || extra.length > 0) throw new UsageError(`expected one model name\nusage: ${USAGE}`);
   const store = await openStorage((line) => io.stderr(`${line}\n`));
-  const releases = await listReleases(store, model);
+  const [releases, unreleased] = await Promise.all([listReleases(store, model), listUnreleasedVersions(store, model)]);
+  // Version numbers taken without a release are said plainly, so a gap in the numbers is never a mystery.
+  const unreleasedNote = unreleased.length ? `not released:\n${unreleased.map((u) => `  ${describeUnreleased(u)}`).join('\n')}\n` : '';
   if (args.flags.json) {
+    if (unreleasedNote) io.stderr(unreleasedNote);
     io.stdout(`${JSON.stringify(releases.map((m) => ({ version: m.version, createdAt: m.createdAt, chosenVariant: m.chosenVariant, summary: m.summary, uri: store.uriFor(`${model}/${m.version}/`) })), null, 2)}\n`);
     return 0;
   }
   if (releases.length === 0) {
-    io.stdout(`${model} has no releases in s3://${store.bucket}/\n`);
+    io.stdout(`${model} has no releases in s3://${store.bucket}/\n${unreleasedNote}`);
     return 0;
   }
   const rows = releases.map((m) => [
@@ -35,6 +38,6 @@ export async function releasesCommand(argv: string[], io: CommandIO): Promise<nu
   const header = ['version', 'created (UTC)', 'accuracy', 'size', 'p50', 'arch', 'variant', 'data sha256', 'commit'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
-  io.stdout(`${[line(header), ...rows.map(line)].join('\n')}\n`);
+  io.stdout(`${[line(header), ...rows.map(line)].join('\n')}\n${unreleasedNote}`);
   return 0;
 }
