@@ -58,6 +58,9 @@ export async function runWorkers(roles: WorkerRole[], opts: { log?: (line: strin
               workflowsPath: require.resolve('./workflows'),
               activities: pick('pipeline'),
               maxConcurrentActivityTaskExecutions: 2,
+              // Beats every 3 s (keep-alive.ts) reach the server promptly: the 20 s heartbeat timeouts keep a wide margin.
+              maxHeartbeatThrottleInterval: '3s',
+              defaultHeartbeatThrottleInterval: '3s',
             })
           : Worker.create({
               ...base,

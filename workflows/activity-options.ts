@@ -49,14 +49,14 @@ export const evaluateOptions: ActivityOptions = {
 export const convertOptions: ActivityOptions = {
   taskQueue: PIPELINE_TASK_QUEUE,
   startToCloseTimeout: '15m',
-  heartbeatTimeout: '30s',
+  heartbeatTimeout: '20s',
   retry: { ...storageRetry, maximumAttempts: 10 },
 };
 
 export const benchmarkOptions: ActivityOptions = {
   taskQueue: PIPELINE_TASK_QUEUE,
   startToCloseTimeout: '1h',
-  heartbeatTimeout: '30s',
+  heartbeatTimeout: '20s',
   retry: { ...storageRetry, maximumAttempts: 10 },
 };
 

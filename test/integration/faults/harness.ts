@@ -36,7 +36,7 @@ export function tinySpec(model: string, extra: Record<string, unknown> = {}) {
     architecture: 'mlp',
     data: tinyData(),
     training: { epochs: 1, batchSize: 64, seed: 7 },
-    benchmark: { maxAccuracyGapPoints: 1, runs: 20, warmupRuns: 2 },
+    benchmark: { maxAccuracyGapPoints: 1 },
     variants: ['float32'],
     ...extra,
   };
