@@ -12,6 +12,7 @@ import { runtimeVersions } from './app/runtime-versions';
 import { prepareServices } from './client/environment';
 import { PIPELINE_TASK_QUEUE, TRAINING_TASK_QUEUE, type BackendPreference, type BackendReport } from './contracts';
 import { connectionOptionsFor, describeConfig, loadConfig } from './infra/config';
+import { instanceGoneReason, watchStackInstance } from './infra/local-stack';
 import { repoRoot } from './infra/paths';
 import { createObjectStore } from './infra/s3-object-store';
 import { backendDetails, describeBackend, initTrainingBackend } from './ml/backend';
@@ -36,6 +37,10 @@ function backendInitializer(log: (line: string) => void) {
 export async function runWorkers(roles: WorkerRole[], opts: { log?: (line: string) => void; signal?: AbortSignal } = {}): Promise<void> {
   const log = opts.log ?? ((line: string) => process.stderr.write(`[worker ${roles.join('+')}] ${line}\n`));
   const config = loadConfig();
+  // A local worker belongs to the stack instance it was started for (client/local-workers.ts): never another.
+  const instance = process.env.LITESHIP_STACK_INSTANCE;
+  const gone = instance ? instanceGoneReason(config.stateDir, instance) : undefined;
+  if (gone) throw new Error(`not starting: ${gone}; \`liteship run\` or \`liteship dev up\` starts workers for the running stack`);
   await prepareServices(config, log);
   log(describeConfig(config));
   const connection = await NativeConnection.connect(connectionOptionsFor(config));
@@ -76,7 +81,19 @@ export async function runWorkers(roles: WorkerRole[], opts: { log?: (line: strin
     log(`polling ${roles.map((r) => (r === 'pipeline' ? PIPELINE_TASK_QUEUE : TRAINING_TASK_QUEUE)).join(' and ')}`);
     const stop = () => workers.forEach((w) => w.shutdown());
     opts.signal?.addEventListener('abort', stop, { once: true });
-    await Promise.all(workers.map((w) => w.run()));
+    const unwatch = instance
+      ? watchStackInstance(config.stateDir, instance, (reason) => {
+          log(`stopping: ${reason}`);
+          stop();
+          // Shutdown waits for polls that a dead server never answers: do not outlive it by more than seconds.
+          setTimeout(() => process.exit(0), 5000).unref();
+        })
+      : () => undefined;
+    try {
+      await Promise.all(workers.map((w) => w.run()));
+    } finally {
+      unwatch();
+    }
   } finally {
     await connection.close();
   }

@@ -9,11 +9,13 @@ import { ensureLocalCredentials } from './credentials';
 import { ensureServer, serverState, stopServer, type ManagedServer } from './managed-server';
 import { minioServer } from './minio-server';
 import { portInUse } from './errors';
+import { instanceFile, recordStackInstance } from './instance';
 import { withLock } from './processes';
 import { temporalServer } from './temporal-server';
 
 export { LocalStackError } from './errors';
 export { readLocalCredentials, credentialsFile } from './credentials';
+export { instanceGoneReason, readStackInstance, watchStackInstance, type StackInstance } from './instance';
 export { SEARCH_ATTRIBUTES, BLOB_SIZE_ERROR_BYTES } from './temporal-server';
 
 export interface LocalStack {
@@ -54,6 +56,7 @@ export async function ensureLocalStack(config: LiteshipConfig, { log = () => {} 
     ]);
     if (temporal.status === 'rejected') throw temporal.reason;
     if (minio.status === 'rejected') throw minio.reason;
+    recordStackInstance(config.stateDir);
     const stack: LocalStack = {
       stateDir: config.stateDir,
       temporalAddress: config.temporal.address,
@@ -151,6 +154,7 @@ export async function stopLocalStack(
   const local = localServers(config);
   const stop = async (server: ManagedServer | undefined) => (server ? stopServer(config.stateDir, server) : ('remote' as const));
   const [temporal, minio] = await Promise.all([stop(local.temporal), stop(local.minio)]);
+  fs.rmSync(instanceFile(config.stateDir), { force: true });
   return { temporal, minio };
 }
 
