@@ -47,8 +47,7 @@ async function attemptsOf(handle: { fetchHistory(): Promise<{ events?: unknown[]
 it('MinIO down for 30 s during a checkpoint write and for 2 minutes right after the publish claim: one whole release', async () => {
   const model = uniqueModelName('faults-minio');
   const points = ['train:before-checkpoint', 'publish:after-claim'];
-  await workers.start('pipeline', points);
-  await workers.start('training', points);
+  await Promise.all([workers.start('pipeline', points), workers.start('training', points)]);
   const handle = await client().workflow.start('releaseModel', {
     taskQueue: PIPELINE_TASK_QUEUE,
     workflowId: `faults-${model}`,
@@ -79,8 +78,7 @@ it('MinIO down for 30 s during a checkpoint write and for 2 minutes right after 
 it('Temporal dev server stopped and restarted mid-training (same SQLite file): the run carries on and releases once', async () => {
   const model = uniqueModelName('faults-temporal');
   await workers.stopAll();
-  await workers.start('pipeline');
-  await workers.start('training', ['train:after-checkpoint']);
+  await Promise.all([workers.start('pipeline'), workers.start('training', ['train:after-checkpoint'])]);
   const handle = await client().workflow.start('releaseModel', {
     taskQueue: PIPELINE_TASK_QUEUE,
     workflowId: `faults-${model}`,

@@ -18,8 +18,7 @@ const POINTS = ['convert:start', 'benchmark:start', 'publish:after-claim', 'publ
 
 it('SIGKILL of the pipeline worker in convert, benchmark, and publish after the claim and after the manifest: exactly one whole release', async () => {
   const model = uniqueModelName('faults-pipeline');
-  await workers.start('training');
-  await workers.start('pipeline', POINTS);
+  await Promise.all([workers.start('training'), workers.start('pipeline', POINTS)]);
   const handle = await client().workflow.start('releaseModel', { taskQueue: PIPELINE_TASK_QUEUE, workflowId: `faults-${model}`, args: [tinySpec(model)] });
 
   let manifestBeforeKill: { etag: string } | undefined;

@@ -4,10 +4,11 @@
  * publishes one whole release. An uninterrupted run of the same spec then shows whether a resumed run
  * reproduces the same float32.tflite bytes.
  */
-import { PIPELINE_TASK_QUEUE, type ReleaseManifest, type ReleaseResult } from '../../../contracts';
+import { defaultPayloadConverter } from '@temporalio/common';
+import { PIPELINE_TASK_QUEUE, type ReleaseManifest, type ReleaseResult, type TrainingHeartbeat } from '../../../contracts';
 import { useTestServices } from '../../support/services';
 import { uniqueModelName } from '../../support/specs';
-import { FaultWorkers, auditModel, tinySpec } from './harness';
+import { FaultWorkers, auditModel, sleep, tinySpec } from './harness';
 
 const { config, store, client } = useTestServices();
 const workers = new FaultWorkers(config, client);
@@ -33,16 +34,30 @@ async function releaseOf(model: string, result: Promise<ReleaseResult>): Promise
   return released[0]!;
 }
 
+/** Heartbeats are throttled (2 s): wait until the server holds the checkpoint, as a crash any later would find it. */
+async function checkpointReported(workflowId: string, activity: 'train' | 'prune'): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const description = await client().workflow.getHandle(workflowId).describe();
+    const pending = description.raw.pendingActivities?.find((a) => a.activityType?.name === activity);
+    const payload = pending?.heartbeatDetails?.payloads?.[0];
+    const beat = payload ? defaultPayloadConverter.fromPayload<TrainingHeartbeat>(payload) : undefined;
+    if ((beat?.checkpoint?.epoch ?? 0) >= 1) return;
+    if (Date.now() > deadline) throw new Error(`${activity} never reported its checkpoint to the server`);
+    await sleep(200);
+  }
+}
+
 let resumed: ReleaseManifest | undefined;
 
 it('SIGKILL of the training worker during train and during prune: both resume from their checkpoint, one whole release', async () => {
   const model = uniqueModelName('faults-training');
   const points = ['train:after-checkpoint', 'prune:after-checkpoint'];
-  await workers.start('pipeline');
-  await workers.start('training', points);
+  await Promise.all([workers.start('pipeline'), workers.start('training', points)]);
   const handle = await client().workflow.start('releaseModel', { taskQueue: PIPELINE_TASK_QUEUE, workflowId: `faults-${model}`, args: [spec(model)] });
   for (const point of points) {
     await workers.reached(point);
+    await checkpointReported(handle.workflowId, point.startsWith('train') ? 'train' : 'prune');
     await workers.kill('training');
     await workers.start('training', points);
   }
