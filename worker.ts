@@ -5,24 +5,19 @@
  *   training  train, evaluate and prune: CPU-heavy tfjs work, one activity at a time
  */
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
-import { createActivities, type Activities } from './activities';
-import { pipelineBuild } from './app/build-info';
-import { createLocationReader } from './app/read-location';
-import { runtimeVersions } from './app/runtime-versions';
-import { prepareServices } from './client/environment';
-import { PIPELINE_TASK_QUEUE, TRAINING_TASK_QUEUE, type BackendPreference, type BackendReport } from './contracts';
+import { createActivities } from './activities';
+import { createLocationReader } from './activities/read-location';
+import { runtimeVersions } from './activities/runtime-versions';
+import { activitiesOfRole, TASK_QUEUE_OF_ROLE, WORKER_ROLES, type BackendPreference, type BackendReport, type WorkerRole } from './contracts';
+import { pipelineBuild } from './infra/build-info';
 import { connectionOptionsFor, describeConfig, loadConfig } from './infra/config';
 import { instanceGoneReason, watchStackInstance } from './infra/local-stack';
 import { repoRoot } from './infra/paths';
+import { prepareServices } from './infra/prepare-services';
 import { createObjectStore } from './infra/s3-object-store';
 import { backendDetails, describeBackend, initTrainingBackend } from './ml/backend';
 
-export type WorkerRole = 'pipeline' | 'training';
-
-const ACTIVITIES_BY_ROLE: Record<WorkerRole, (keyof Activities)[]> = {
-  pipeline: ['prepareData', 'convert', 'benchmark', 'publish', 'abandonReleaseClaim'],
-  training: ['train', 'evaluate', 'prune'],
-};
+export type { WorkerRole } from './contracts';
 
 /** The backend is chosen once per process (tfjs-node loads once); later calls get the same answer. */
 function backendInitializer(log: (line: string) => void) {
@@ -52,14 +47,14 @@ export async function runWorkers(roles: WorkerRole[], opts: { log?: (line: strin
       runtimeVersions,
       readLocation: createLocationReader(config),
     });
-    const pick = (role: WorkerRole) => Object.fromEntries(ACTIVITIES_BY_ROLE[role].map((name) => [name, activities[name]]));
+    const pick = (role: WorkerRole) => Object.fromEntries(activitiesOfRole(role).map((name) => [name, activities[name]]));
     const base: Pick<WorkerOptions, 'connection' | 'namespace'> = { connection, namespace: config.temporal.namespace };
     const workers = await Promise.all(
       roles.map((role) =>
         role === 'pipeline'
           ? Worker.create({
               ...base,
-              taskQueue: PIPELINE_TASK_QUEUE,
+              taskQueue: TASK_QUEUE_OF_ROLE.pipeline,
               workflowsPath: require.resolve('./workflows'),
               activities: pick('pipeline'),
               maxConcurrentActivityTaskExecutions: 2,
@@ -69,7 +64,7 @@ export async function runWorkers(roles: WorkerRole[], opts: { log?: (line: strin
             })
           : Worker.create({
               ...base,
-              taskQueue: TRAINING_TASK_QUEUE,
+              taskQueue: TASK_QUEUE_OF_ROLE.training,
               activities: pick('training'),
               maxConcurrentActivityTaskExecutions: 1,
               // Heartbeats carry the last checkpoint: send them promptly so a crash loses at most one epoch.
@@ -78,7 +73,7 @@ export async function runWorkers(roles: WorkerRole[], opts: { log?: (line: strin
             }),
       ),
     );
-    log(`polling ${roles.map((r) => (r === 'pipeline' ? PIPELINE_TASK_QUEUE : TRAINING_TASK_QUEUE)).join(' and ')}`);
+    log(`polling ${roles.map((r) => TASK_QUEUE_OF_ROLE[r]).join(' and ')}`);
     const stop = () => workers.forEach((w) => w.shutdown());
     opts.signal?.addEventListener('abort', stop, { once: true });
     const unwatch = instance
@@ -100,8 +95,9 @@ export async function runWorkers(roles: WorkerRole[], opts: { log?: (line: strin
 }
 
 export function parseRoles(value: string | undefined): WorkerRole[] {
-  if (value === undefined || value === 'all') return ['pipeline', 'training'];
-  if (value === 'pipeline' || value === 'training') return [value];
+  if (value === undefined || value === 'all') return [...WORKER_ROLES];
+  const role = WORKER_ROLES.find((r) => r === value);
+  if (role) return [role];
   throw new Error(`--queue must be pipeline, training or all, got ${JSON.stringify(value)}`);
 }
 

@@ -1,12 +1,8 @@
 /** Everything activities need from the outside world, passed in by the composition root (worker.ts) or by tests. */
-import type { BackendPreference, BackendReport } from '../contracts';
+import type { BackendPreference, BackendReport, PipelineBuild } from '../contracts';
 import type { ObjectStore } from '../infra/object-store';
 
-export interface PipelineBuild {
-  /** git commit of the pipeline code the worker runs, with `-dirty` when it has uncommitted changes. */
-  gitCommit: string;
-  liteshipVersion: string;
-}
+export type { PipelineBuild } from '../contracts';
 
 export interface ActivityDeps {
   store: ObjectStore;

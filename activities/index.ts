@@ -1,4 +1,5 @@
 /** All activities, made from their dependencies. Workflows import only the type. */
+import type { ActivityName } from '../contracts';
 import { ArtifactIO } from './artifact-io';
 import { createBenchmark } from './benchmark';
 import { createConvert } from './convert';
@@ -30,3 +31,9 @@ export function createActivities(deps: ActivityDeps) {
 }
 
 export type Activities = ReturnType<typeof createActivities>;
+
+// contracts/queues.ts ACTIVITY_ROLE must name every activity and nothing else (each activity is
+// registered by exactly one worker): a mismatch fails the typecheck here.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const activityRoleCoversActivities: Same<keyof Activities, ActivityName> = true;
+void activityRoleCoversActivities;

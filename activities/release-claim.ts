@@ -9,7 +9,7 @@
  * (`.abandoned.json`), so `releases` can say why the number has no release.
  */
 import { RELEASE_FILES, nextAutoVersion, storageKeys, type AbandonedClaimFile, type ReleaseClaimFile } from '../contracts';
-import { listVersionFolders } from '../app/release-folders';
+import { listVersionFolders } from '../infra/release-folders';
 import type { ObjectStore } from '../infra/object-store';
 
 export interface RunIdentity {

@@ -4,8 +4,8 @@
  */
 import { Client, Connection } from '@temporalio/client';
 import { connectionOptionsFor, loadConfig, type LiteshipConfig } from '../infra/config';
-import { ensureLocalStack } from '../infra/local-stack';
 import type { ObjectStore } from '../infra/object-store';
+import { prepareServices } from '../infra/prepare-services';
 import { createObjectStore } from '../infra/s3-object-store';
 
 export interface LiteshipEnvironment {
@@ -15,11 +15,6 @@ export interface LiteshipEnvironment {
   /** Link to a workflow in the Temporal Web UI, when the UI address is known. */
   workflowUrl(workflowId: string): string | undefined;
   close(): Promise<void>;
-}
-
-/** Starts whatever part of the local stack the configuration needs (a no-op against remote services). */
-export async function prepareServices(config: LiteshipConfig, log: (line: string) => void): Promise<void> {
-  if (config.temporal.mode === 'local' || config.storage.mode === 'local') await ensureLocalStack(config, { log });
 }
 
 export async function openEnvironment(log: (line: string) => void, config = loadConfig()): Promise<LiteshipEnvironment> {

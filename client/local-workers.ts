@@ -10,14 +10,12 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
-import { codeFingerprint } from '../app/build-info';
-import { PIPELINE_TASK_QUEUE, TRAINING_TASK_QUEUE } from '../contracts';
+import { codeFingerprint } from '../infra/build-info';
+import { TASK_QUEUE_OF_ROLE, WORKER_ROLES, type WorkerRole } from '../contracts';
 import type { LiteshipConfig } from '../infra/config';
 import { credentialsFile, readStackInstance } from '../infra/local-stack';
 import { repoRoot } from '../infra/paths';
-import type { WorkerRole } from '../worker';
 
-const ROLES: Record<WorkerRole, string> = { pipeline: PIPELINE_TASK_QUEUE, training: TRAINING_TASK_QUEUE };
 const START_TIMEOUT_MS = 180_000;
 
 interface WorkerRecord {
@@ -101,7 +99,7 @@ export function localWorkerPid(config: LiteshipConfig, role: WorkerRole): number
 
 export function stopLocalWorkers(config: LiteshipConfig): WorkerRole[] {
   const stopped: WorkerRole[] = [];
-  for (const role of Object.keys(ROLES) as WorkerRole[]) {
+  for (const role of WORKER_ROLES) {
     const record = readRecord(config, role);
     if (record) {
       process.kill(record.pid, 'SIGTERM');
@@ -115,7 +113,7 @@ export function stopLocalWorkers(config: LiteshipConfig): WorkerRole[] {
 export async function ensureLocalWorkers(config: LiteshipConfig, client: Client, log: (line: string) => void): Promise<void> {
   const { fingerprint, instance } = workerFingerprint(config);
   const started: { role: WorkerRole; at: number }[] = [];
-  for (const role of Object.keys(ROLES) as WorkerRole[]) {
+  for (const role of WORKER_ROLES) {
     const record = readRecord(config, role);
     if (record?.fingerprint === fingerprint) continue;
     if (record) {
@@ -127,7 +125,7 @@ export async function ensureLocalWorkers(config: LiteshipConfig, client: Client,
     log(`started a local ${role} worker (log: ${path.relative(process.cwd(), workerLogPath(config, role))})`);
   }
   for (const { role, at } of started) {
-    while (!(await hasPoller(client, config.temporal.namespace, ROLES[role], at))) {
+    while (!(await hasPoller(client, config.temporal.namespace, TASK_QUEUE_OF_ROLE[role], at))) {
       if (!readRecord(config, role)) {
         throw new Error(`the local ${role} worker exited while starting: see ${workerLogPath(config, role)}`);
       }

@@ -1,7 +1,7 @@
 /** Reading releases: a version exists for readers only once its manifest is there. */
 import { createHash } from 'node:crypto';
 import { MANIFEST_SCHEMA, RELEASE_FILES, parseAutoVersion, storageKeys, type AbandonedClaimFile, type ReleaseClaimFile, type ReleaseManifest } from '../contracts';
-import { listVersionFolders } from '../app/release-folders';
+import { listVersionFolders } from '../infra/release-folders';
 import type { ObjectStore } from '../infra/object-store';
 import { UsageError } from './io';
 

@@ -1,5 +1,6 @@
 export * from './artifacts';
 export * from './errors';
+export * from './pipeline-build';
 export * from './progress';
 export * from './queues';
 export * from './results';

@@ -4,6 +4,11 @@
 export interface PutOptions {
   /** '*' makes the write conditional: it fails with ObjectAlreadyExistsError if the key exists. */
   ifNoneMatch?: '*';
+  /**
+   * An ETag from head/put: the write happens only if the object still has it, else it fails with
+   * ObjectChangedError (also when the object is gone). Compare-and-swap for small mutable pointers.
+   */
+  ifMatch?: string;
   contentType?: string;
   metadata?: Record<string, string>;
   signal?: AbortSignal;
@@ -47,6 +52,17 @@ export class ObjectAlreadyExistsError extends Error {
     options?: ErrorOptions,
   ) {
     super(`${uri} already exists and is never overwritten: write to a new key (e.g. a new version)`, options);
+  }
+}
+
+/** A conditional write (ifMatch) lost: someone changed or removed the object since its ETag was read. */
+export class ObjectChangedError extends Error {
+  override readonly name = 'ObjectChangedError';
+  constructor(
+    readonly uri: string,
+    options?: ErrorOptions,
+  ) {
+    super(`${uri} changed since it was read (its ETag no longer matches): read it again and retry`, options);
   }
 }
 

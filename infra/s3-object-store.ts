@@ -13,7 +13,7 @@ import {
 import { storageWhere, type LiteshipConfig, type StorageConfig } from './config';
 import { readLocalCredentials, credentialsFile } from './local-stack/credentials';
 import type { ListOptions, ListResult, ObjectInfo, ObjectStore, PutOptions } from './object-store';
-import { StorageAccessError } from './object-store';
+import { ObjectAlreadyExistsError, ObjectChangedError, ObjectNotFoundError, StorageAccessError } from './object-store';
 import { bucketMissing, httpStatusOf, toStorageError, type Op, type StorageContext } from './s3-errors';
 import { formatS3Uri } from './s3-uri';
 
@@ -66,11 +66,20 @@ export class S3ObjectStore implements ObjectStore {
       Body: body,
       ContentLength: body.byteLength,
       ...(opts.ifNoneMatch ? { IfNoneMatch: opts.ifNoneMatch } : {}),
+      ...(opts.ifMatch ? { IfMatch: opts.ifMatch } : {}),
       ...(opts.contentType ? { ContentType: opts.contentType } : {}),
       ...(opts.metadata ? { Metadata: opts.metadata } : {}),
     });
-    const out = await this.call('put', key, () => this.client.send(cmd, { abortSignal: opts.signal }));
-    return { etag: out.ETag ?? '' };
+    try {
+      const out = await this.call('put', key, () => this.client.send(cmd, { abortSignal: opts.signal }));
+      return { etag: out.ETag ?? '' };
+    } catch (err) {
+      // With If-Match, S3 answers 412 for a stale ETag and 404 when the object is gone: both mean "changed".
+      if (opts.ifMatch && (err instanceof ObjectAlreadyExistsError || err instanceof ObjectNotFoundError)) {
+        throw new ObjectChangedError(this.uriFor(key), { cause: err });
+      }
+      throw err;
+    }
   }
 
   async get(key: string, opts: { signal?: AbortSignal } = {}): Promise<Uint8Array> {

@@ -6,7 +6,7 @@
  * in seconds; the retry then runs on another (or the restarted) worker.
  */
 import type { ActivityOptions, RetryPolicy } from '@temporalio/workflow';
-import { NON_RETRYABLE_FAILURES, PIPELINE_TASK_QUEUE, TRAINING_TASK_QUEUE } from '../contracts';
+import { NON_RETRYABLE_FAILURES, taskQueueOf } from '../contracts';
 
 /**
  * Waits of 2, 4, 8, 16, then 30 s between attempts: 16 attempts ride out a storage (or worker)
@@ -22,7 +22,7 @@ const storageRetry: RetryPolicy = {
 };
 
 export const prepareDataOptions: ActivityOptions = {
-  taskQueue: PIPELINE_TASK_QUEUE,
+  taskQueue: taskQueueOf('prepareData'),
   startToCloseTimeout: '20m',
   heartbeatTimeout: '20s',
   retry: storageRetry,
@@ -30,31 +30,31 @@ export const prepareDataOptions: ActivityOptions = {
 
 /** Training heartbeats every few seconds; a worker that dies is noticed within 30 s and the retry resumes from the last checkpoint. */
 export const trainOptions: ActivityOptions = {
-  taskQueue: TRAINING_TASK_QUEUE,
+  taskQueue: taskQueueOf('train'),
   startToCloseTimeout: '6h',
   heartbeatTimeout: '30s',
   retry: { ...storageRetry, maximumAttempts: 10 },
 };
 
 /** Pruning fine-tunes like training: same queue, heartbeats and checkpoint resume. */
-export const pruneOptions: ActivityOptions = trainOptions;
+export const pruneOptions: ActivityOptions = { ...trainOptions, taskQueue: taskQueueOf('prune') };
 
 export const evaluateOptions: ActivityOptions = {
-  taskQueue: TRAINING_TASK_QUEUE,
+  taskQueue: taskQueueOf('evaluate'),
   startToCloseTimeout: '30m',
   heartbeatTimeout: '1m',
   retry: { ...storageRetry, maximumAttempts: 10 },
 };
 
 export const convertOptions: ActivityOptions = {
-  taskQueue: PIPELINE_TASK_QUEUE,
+  taskQueue: taskQueueOf('convert'),
   startToCloseTimeout: '15m',
   heartbeatTimeout: '20s',
   retry: { ...storageRetry, maximumAttempts: 10 },
 };
 
 export const benchmarkOptions: ActivityOptions = {
-  taskQueue: PIPELINE_TASK_QUEUE,
+  taskQueue: taskQueueOf('benchmark'),
   startToCloseTimeout: '1h',
   heartbeatTimeout: '20s',
   retry: { ...storageRetry, maximumAttempts: 10 },
@@ -62,7 +62,7 @@ export const benchmarkOptions: ActivityOptions = {
 
 /** Publish is all storage I/O and must not give up on a short outage: a trained run would be lost. */
 export const publishOptions: ActivityOptions = {
-  taskQueue: PIPELINE_TASK_QUEUE,
+  taskQueue: taskQueueOf('publish'),
   startToCloseTimeout: '15m',
   heartbeatTimeout: '20s',
   retry: storageRetry,
@@ -70,7 +70,7 @@ export const publishOptions: ActivityOptions = {
 
 /** Marks a failed run's claimed version abandoned: small, and retried through short outages too. */
 export const abandonClaimOptions: ActivityOptions = {
-  taskQueue: PIPELINE_TASK_QUEUE,
+  taskQueue: taskQueueOf('abandonReleaseClaim'),
   startToCloseTimeout: '1m',
   retry: storageRetry,
 };

@@ -1,6 +1,7 @@
 /** `liteship run <spec.json>`: start a release workflow and follow it to its summary. */
 import { WorkflowFailedError } from '@temporalio/client';
 import { PIPELINE_TASK_QUEUE, type ReleaseResult } from '../../contracts';
+import type { releaseModel } from '../../workflows';
 import { parseArgs } from '../args';
 import { openEnvironment } from '../environment';
 import { followRun } from '../follow-run';
@@ -29,7 +30,7 @@ export async function runCommand(argv: string[], io: CommandIO): Promise<number>
   try {
     if (env.config.temporal.mode === 'local') await ensureLocalWorkers(env.config, env.client, say);
     const workflowId = typeof args.flags.id === 'string' ? args.flags.id : newWorkflowId(spec.model);
-    const handle = await env.client.workflow.start('releaseModel', { taskQueue: PIPELINE_TASK_QUEUE, workflowId, args: [spec] });
+    const handle = await env.client.workflow.start<typeof releaseModel>('releaseModel', { taskQueue: PIPELINE_TASK_QUEUE, workflowId, args: [spec] });
     const url = env.workflowUrl(workflowId);
     say(`started release of ${spec.model}: workflow ${workflowId}${url ? `\n  Temporal UI: ${url}` : ''}`);
 

@@ -5,7 +5,7 @@
 
 import type { AffineParams } from './params';
 import { activationParams } from './params';
-import { createRng } from '../../ml/data/shuffle';
+import { seededRandom } from './seeded-random';
 
 export interface TensorRange {
   /** Smallest finite value seen (Infinity while none seen). */
@@ -150,7 +150,7 @@ export function pickSampleIndices(total: number, count: number, seed: number): n
   }
   const n = Math.min(count, total);
   const pool = Array.from({ length: total }, (_, i) => i);
-  const random = createRng(seed);
+  const random = seededRandom(seed);
   for (let i = 0; i < n; i++) {
     const j = i + Math.floor(random() * (total - i));
     [pool[i], pool[j]] = [pool[j] as number, pool[i] as number];

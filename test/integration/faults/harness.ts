@@ -12,7 +12,7 @@ import { PIPELINE_TASK_QUEUE, RELEASE_FILES, TRAINING_TASK_QUEUE, type ReleaseMa
 import type { LiteshipConfig } from '../../../infra/config';
 import type { ObjectStore } from '../../../infra/object-store';
 import { repoRoot } from '../../../infra/paths';
-import { listVersionFolders } from '../../../app/release-folders';
+import { listVersionFolders } from '../../../infra/release-folders';
 import { loadMnist, sliceImageSet } from '../../../ml';
 import { idxDataSpec } from '../../support/idx-files';
 import { tempDir } from '../../support/specs';

@@ -3,12 +3,13 @@
  */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { FailureType } from '../../../contracts';
+import { FailureType, type ReleaseSpec } from '../../../contracts';
 import { encodeIdx, loadMnist, sliceImageSet } from '../../../ml';
 import { idxDataSpec } from '../../support/idx-files';
 import { runCli } from '../../support/cli';
 import { useTestServices } from '../../support/services';
 import { tempDir, uniqueModelName, writeSpec } from '../../support/specs';
+import type { releaseModel } from '../../../workflows';
 
 const { store, client } = useTestServices();
 
@@ -94,10 +95,11 @@ describe('bad input', () => {
   });
 
   it('a workflow started with an invalid spec (not through the CLI) fails without retrying', async () => {
-    const handle = await client().workflow.start('releaseModel', {
+    const handle = await client().workflow.start<typeof releaseModel>('releaseModel', {
       taskQueue: 'liteship-pipeline',
       workflowId: `invalid-spec-${Date.now()}`,
-      args: [{ model: 'x', data: { source: 'nowhere' } }],
+      // Deliberately not a ReleaseSpec: the workflow must validate what it is given.
+      args: [{ model: 'x', data: { source: 'nowhere' } } as unknown as ReleaseSpec],
     });
     await expect(handle.result()).rejects.toMatchObject({ cause: { type: FailureType.invalidSpec } });
   });

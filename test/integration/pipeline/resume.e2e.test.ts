@@ -4,8 +4,9 @@
  * last epoch checkpoint instead of starting over.
  */
 import { defaultPayloadConverter } from '@temporalio/common';
-import { PIPELINE_TASK_QUEUE, type ReleaseManifest, type ReleaseResult, type TrainingHeartbeat } from '../../../contracts';
+import { PIPELINE_TASK_QUEUE, validateSpec, type ReleaseManifest, type ReleaseResult, type TrainingHeartbeat } from '../../../contracts';
 import { ensureLocalWorkers, localWorkerPid } from '../../../client/local-workers';
+import type { releaseModel } from '../../../workflows';
 import { loadMnist, sliceImageSet } from '../../../ml';
 import { idxDataSpec } from '../../support/idx-files';
 import { useTestServices } from '../../support/services';
@@ -40,7 +41,7 @@ async function releaseKilledDuring(activity: Killed): Promise<{ manifest: Releas
   const log = () => undefined;
   await ensureLocalWorkers(config, client(), log);
   const workflowId = `resume-${model}`;
-  const handle = await client().workflow.start('releaseModel', { taskQueue: PIPELINE_TASK_QUEUE, workflowId, args: [spec] });
+  const handle = await client().workflow.start<typeof releaseModel>('releaseModel', { taskQueue: PIPELINE_TASK_QUEUE, workflowId, args: [validateSpec(spec)] });
 
   // Wait for the first checkpoint to be reported, then kill the training worker outright.
   let beat: TrainingHeartbeat | undefined;

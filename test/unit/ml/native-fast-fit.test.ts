@@ -13,6 +13,20 @@ import { planDenseStack } from '../../../ml/native-dense';
 
 jest.setTimeout(120_000);
 
+/** Adam's learning rate in these models (mlp() here, smallCnn() in fit-fixtures). */
+const LEARNING_RATE = 0.01;
+/**
+ * How far fitFast's weights may sit from model.fit's after the same 2 epochs (12 Adam steps).
+ * The two paths sum the same products in a different order (fused TF kernels vs tfjs' tape, and
+ * oneDNN picks AVX-512 or AVX2 blocking per CPU), so gradients differ by float32 rounding. Adam's
+ * step lr * m / (sqrt(v) + eps) is scale-free in the gradient: for a component that is a near-
+ * cancelling sum over the batch, a rounding-sized change moves that weight's step by a visible
+ * part of lr. So the bound is a fraction of ONE step, not of float32 epsilon: 1% of lr (1e-4),
+ * about 10x what was seen (1.1e-5 with AVX-512, 4.2e-6 with ONEDNN_MAX_CPU_ISA=AVX2, the same with
+ * TF_ENABLE_ONEDNN_OPTS=0) and 100x below how far training moves the weights (> 1e-2, asserted).
+ */
+const SAME_TRAINING = LEARNING_RATE / 100;
+
 const addonBuilt = (() => {
   const libDir = path.join(path.dirname(require.resolve('@tensorflow/tfjs-node/package.json')), 'lib');
   return fs.existsSync(libDir) && fs.readdirSync(libDir).some((d) => fs.existsSync(path.join(libDir, d, 'tfjs_binding.node')));
@@ -38,7 +52,7 @@ function mlp({ loss = 'categoricalCrossentropy', flatten = true, hidden = 'relu'
     tf.layers.dense({ units: 3, activation: 'softmax', kernelInitializer: init(3) }),
   ];
   const model = tf.sequential({ layers });
-  model.compile({ optimizer: tf.train.adam(0.01), loss, metrics: ['accuracy'] });
+  model.compile({ optimizer: tf.train.adam(LEARNING_RATE), loss, metrics: ['accuracy'] });
   return model;
 }
 
@@ -55,7 +69,7 @@ describeNative('fitFast on tfjs-node', () => {
     const result = await fitFast(model, xs, ys, { epochs: 2, batchSize: 16, seed: 1, shuffle: false });
     expect(result.method).toBe('native-dense');
     expect(maxDifference(weightsOf(reference), weightsOf(mlp()))).toBeGreaterThan(1e-2);
-    expect(maxDifference(weightsOf(model), weightsOf(reference))).toBeLessThan(1e-5);
+    expect(maxDifference(weightsOf(model), weightsOf(reference))).toBeLessThan(SAME_TRAINING);
     result.epochs.forEach((e, i) => {
       expect(e.loss).toBeCloseTo(history.history.loss![i] as number, 4);
       expect(e.acc).toBeCloseTo(history.history.acc![i] as number, 6);
@@ -77,7 +91,7 @@ describeNative('fitFast on tfjs-node', () => {
       const model = mlp(options);
       const result = await fitFast(model, x, y, { epochs: 2, batchSize: 16, seed: 1, shuffle: false });
       expect(result.method).toBe('native-dense');
-      expect(maxDifference(weightsOf(model), weightsOf(reference))).toBeLessThan(1e-5);
+      expect(maxDifference(weightsOf(model), weightsOf(reference))).toBeLessThan(SAME_TRAINING);
     }
     tf.dispose([xs, ys, labels, floatLabels, cases[1]![1]]);
   });
@@ -89,10 +103,10 @@ describeNative('fitFast on tfjs-node', () => {
     const model = smallCnn();
     const result = await fitFast(model, xs, ys, { epochs: 2, batchSize: 16, seed: 1, shuffle: false });
     expect(result.method).toBe('tape+native-adam');
-    expect(maxDifference(weightsOf(model), weightsOf(reference))).toBeLessThan(1e-5);
+    expect(maxDifference(weightsOf(model), weightsOf(reference))).toBeLessThan(SAME_TRAINING);
     const plain = smallCnn();
     expect((await fitFast(plain, xs, ys, { epochs: 2, batchSize: 16, seed: 1, shuffle: false, fusedAdam: false })).method).toBe('tape+optimizer');
-    expect(maxDifference(weightsOf(plain), weightsOf(reference))).toBeLessThan(1e-5);
+    expect(maxDifference(weightsOf(plain), weightsOf(reference))).toBeLessThan(SAME_TRAINING);
     tf.dispose([xs, ys, labels]);
   });
 

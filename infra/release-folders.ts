@@ -1,6 +1,6 @@
 /** The version folders under a model in the bucket, released (with a manifest) or not. */
 import { storageKeys } from '../contracts';
-import type { ObjectStore } from '../infra/object-store';
+import type { ObjectStore } from './object-store';
 
 export async function listVersionFolders(store: ObjectStore, model: string): Promise<string[]> {
   const { prefixes } = await store.list(storageKeys.releasePrefix(model), { delimiter: '/' });

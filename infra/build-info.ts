@@ -1,8 +1,8 @@
-/** Which pipeline code a worker runs: recorded in every manifest so a release can be traced and rebuilt. */
+/** Which pipeline code a worker runs (git commit, version) and a fingerprint of it for replacing stale local workers. */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import liteshipPackage from '../package.json';
-import type { PipelineBuild } from '../activities/deps';
+import type { PipelineBuild } from '../contracts';
 
 function git(args: string[], cwd: string): string | undefined {
   try {
