@@ -45,7 +45,7 @@ export function tinySpec(model: string, extra: Record<string, unknown> = {}) {
 /** Workers started by this suite, each with the fault points it should pause at. */
 export class FaultWorkers {
   readonly dir = tempDir('liteship-faults-');
-  private readonly running = new Map<Role, ChildProcess>();
+  private readonly running = new Set<ChildProcess>();
 
   constructor(
     private readonly config: LiteshipConfig,
@@ -61,7 +61,8 @@ export class FaultWorkers {
       env: { ...process.env, LITESHIP_TEST_FAULT_POINT: points.join(','), LITESHIP_TEST_FAULT_DIR: this.dir },
       cwd: repoRoot(),
     });
-    this.running.set(role, child);
+    this.running.add(child);
+    child.once('exit', () => this.running.delete(child));
     const since = Date.now();
     while (!(await this.polling(role, since))) {
       if (child.exitCode !== null) throw new Error(`the ${role} worker exited while starting: see ${this.dir}/worker-${role}.log`);
@@ -80,19 +81,18 @@ export class FaultWorkers {
     return (res.pollers ?? []).some((p) => Number(p.lastAccessTime?.seconds ?? 0) * 1000 >= since - 1000);
   }
 
-  /** SIGKILL, no goodbye: the server learns of it only through the missing heartbeat. */
-  async kill(role: Role): Promise<void> {
-    const child = this.running.get(role);
-    if (!child || child.exitCode !== null) throw new Error(`no running ${role} worker to kill`);
+  /** SIGKILL of the worker with this pid, no goodbye: the server learns of it only through the missing heartbeat. */
+  async kill(pid: number): Promise<void> {
+    const child = [...this.running].find((c) => c.pid === pid);
+    if (!child) throw new Error(`no running worker with pid ${pid} to kill`);
     const exited = new Promise((r) => child.once('exit', r));
     child.kill('SIGKILL');
     await exited;
-    this.running.delete(role);
   }
 
   async stopAll(): Promise<void> {
     await Promise.all(
-      [...this.running.values()].map(async (child) => {
+      [...this.running].map(async (child) => {
         if (child.exitCode !== null) return;
         const exited = new Promise((r) => child.once('exit', r));
         child.kill('SIGTERM');

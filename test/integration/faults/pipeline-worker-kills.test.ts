@@ -18,17 +18,20 @@ const POINTS = ['convert:start', 'benchmark:start', 'publish:after-claim', 'publ
 
 it('SIGKILL of the pipeline worker in convert, benchmark, and publish after the claim and after the manifest: exactly one whole release', async () => {
   const model = uniqueModelName('faults-pipeline');
-  await Promise.all([workers.start('training'), workers.start('pipeline', POINTS)]);
+  // Two pipeline workers: when the one paused at a point is killed, the other takes the retry at once.
+  await Promise.all([workers.start('training'), workers.start('pipeline', POINTS), workers.start('pipeline', POINTS)]);
   const handle = await client().workflow.start('releaseModel', { taskQueue: PIPELINE_TASK_QUEUE, workflowId: `faults-${model}`, args: [tinySpec(model)] });
 
   let manifestBeforeKill: { etag: string } | undefined;
+  const replacements: Promise<unknown>[] = [];
   for (const point of POINTS) {
-    await workers.reached(point);
+    const pid = await workers.reached(point);
     if (point === 'publish:after-claim') expect((await auditModel(store, model)).unreleased).toEqual(['v1']);
     if (point === 'publish:after-manifest') manifestBeforeKill = await store.head(`${model}/v1/manifest.json`);
-    await workers.kill('pipeline');
-    await workers.start('pipeline', POINTS); // armed again, but each point pauses only once
+    await workers.kill(pid);
+    replacements.push(workers.start('pipeline', POINTS)); // armed again, but each point pauses only once
   }
+  await Promise.all(replacements);
 
   const result = (await handle.result()) as ReleaseResult;
   expect(result.version).toBe('v1');

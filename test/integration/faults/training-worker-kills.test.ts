@@ -53,14 +53,16 @@ let resumed: ReleaseManifest | undefined;
 it('SIGKILL of the training worker during train and during prune: both resume from their checkpoint, one whole release', async () => {
   const model = uniqueModelName('faults-training');
   const points = ['train:after-checkpoint', 'prune:after-checkpoint'];
-  await Promise.all([workers.start('pipeline'), workers.start('training', points)]);
+  await Promise.all([workers.start('pipeline'), workers.start('training', points), workers.start('training', points)]);
   const handle = await client().workflow.start('releaseModel', { taskQueue: PIPELINE_TASK_QUEUE, workflowId: `faults-${model}`, args: [spec(model)] });
+  const replacements: Promise<unknown>[] = [];
   for (const point of points) {
-    await workers.reached(point);
+    const pid = await workers.reached(point);
     await checkpointReported(handle.workflowId, point.startsWith('train') ? 'train' : 'prune');
-    await workers.kill('training');
-    await workers.start('training', points);
+    await workers.kill(pid);
+    replacements.push(workers.start('training', points));
   }
+  await Promise.all(replacements);
   resumed = await releaseOf(model, handle.result() as Promise<ReleaseResult>);
   expect(resumed.training.resumedFromEpoch).toBe(1);
   expect(resumed.pruning?.resumedFromEpoch).toBe(1);
