@@ -48,7 +48,7 @@ export async function ensureLocalStack(config: LiteshipConfig, { log = () => {} 
     // Check every port first, so a taken port does not leave the other server half set up.
     for (const spec of [temporalSpec, minioSpec]) {
       const st = spec && (await serverState(config.stateDir, spec));
-      if (st?.state === 'port-taken') throw portInUse(st.port, st.envVar);
+      if (st?.state === 'port-taken') throw portInUse(st.port, st.envVar, st.owner);
     }
     const [temporal, minio] = await Promise.allSettled([
       temporalSpec ? startOne(config, temporalSpec, log) : ('remote' as const),
@@ -142,7 +142,7 @@ async function stateOf(
   const st = await serverState(config.stateDir, server);
   if (st.state === 'running') return { state: 'running', pid: st.pid, logFile: st.logFile };
   if (st.state === 'port-taken') {
-    return { state: 'port-taken', logFile: st.logFile, detail: `port ${st.port} is in use by another process; stop it or set ${st.envVar}` };
+    return { state: 'port-taken', logFile: st.logFile, detail: portInUse(st.port, st.envVar, st.owner).message };
   }
   return { state: 'stopped', logFile: st.logFile };
 }
