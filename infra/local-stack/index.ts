@@ -56,7 +56,7 @@ export async function ensureLocalStack(config: LiteshipConfig, { log = () => {} 
     ]);
     if (temporal.status === 'rejected') throw temporal.reason;
     if (minio.status === 'rejected') throw minio.reason;
-    recordStackInstance(config.stateDir);
+    if (temporalSpec || minioSpec) recordStackInstance(config.stateDir);
     const stack: LocalStack = {
       stateDir: config.stateDir,
       temporalAddress: config.temporal.address,
