@@ -7,6 +7,7 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { Context } from '@temporalio/activity';
 
 export type FaultPointName =
   | 'train:before-checkpoint'
@@ -20,6 +21,9 @@ export type FaultPointName =
 export async function faultPoint(name: FaultPointName): Promise<void> {
   const dir = process.env.LITESHIP_TEST_FAULT_DIR;
   if (!dir || !(process.env.LITESHIP_TEST_FAULT_POINT ?? '').split(',').includes(name)) return;
+  // Only the test's own runs pause, never a leftover run of an earlier test that this worker picks up.
+  const workflowId = Context.current().info.workflowExecution?.workflowId ?? '';
+  if (!workflowId.startsWith(process.env.LITESHIP_TEST_FAULT_WORKFLOW ?? '')) return;
   const marker = path.join(dir, name);
   try {
     writeFileSync(marker, String(process.pid), { flag: 'wx' });

@@ -45,6 +45,8 @@ export function tinySpec(model: string, extra: Record<string, unknown> = {}) {
 /** Workers started by this suite, each with the fault points it should pause at. */
 export class FaultWorkers {
   readonly dir = tempDir('liteship-faults-');
+  /** Workflow ids of this suite's runs start with this; the fault points ignore every other run. */
+  readonly prefix = `faults-${path.basename(this.dir)}-`;
   private readonly running = new Set<ChildProcess>();
 
   constructor(
@@ -58,7 +60,7 @@ export class FaultWorkers {
     const log = openSync(path.join(this.dir, `worker-${role}.log`), 'a');
     const child = spawn(process.execPath, [path.join(repoRoot(), 'bin', 'liteship.js'), 'worker', '--queue', role], {
       stdio: ['ignore', log, log],
-      env: { ...process.env, LITESHIP_TEST_FAULT_POINT: points.join(','), LITESHIP_TEST_FAULT_DIR: this.dir },
+      env: { ...process.env, LITESHIP_TEST_FAULT_POINT: points.join(','), LITESHIP_TEST_FAULT_DIR: this.dir, LITESHIP_TEST_FAULT_WORKFLOW: this.prefix },
       cwd: repoRoot(),
     });
     this.running.add(child);

@@ -51,7 +51,7 @@ it('MinIO down 30 s during a checkpoint write, Temporal restarted mid-train (sam
   await Promise.all([workers.start('pipeline', points), workers.start('training', points)]);
   const handle = await client().workflow.start('releaseModel', {
     taskQueue: PIPELINE_TASK_QUEUE,
-    workflowId: `faults-${model}`,
+    workflowId: `${workers.prefix}${model}`,
     args: [tinySpec(model, { training: { epochs: 2, batchSize: 64, seed: 5 } })],
   });
 

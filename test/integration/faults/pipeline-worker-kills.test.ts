@@ -20,7 +20,7 @@ it('SIGKILL of the pipeline worker in convert, benchmark, and publish after the 
   const model = uniqueModelName('faults-pipeline');
   // Two pipeline workers: when the one paused at a point is killed, the other takes the retry at once.
   await Promise.all([workers.start('training'), workers.start('pipeline', POINTS), workers.start('pipeline', POINTS)]);
-  const handle = await client().workflow.start('releaseModel', { taskQueue: PIPELINE_TASK_QUEUE, workflowId: `faults-${model}`, args: [tinySpec(model)] });
+  const handle = await client().workflow.start('releaseModel', { taskQueue: PIPELINE_TASK_QUEUE, workflowId: `${workers.prefix}${model}`, args: [tinySpec(model)] });
 
   let manifestBeforeKill: { etag: string } | undefined;
   const replacements: Promise<unknown>[] = [];

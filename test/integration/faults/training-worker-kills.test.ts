@@ -22,7 +22,7 @@ const spec = (model: string) =>
   });
 
 async function release(model: string): Promise<ReleaseManifest> {
-  const handle = await client().workflow.start('releaseModel', { taskQueue: PIPELINE_TASK_QUEUE, workflowId: `faults-${model}`, args: [spec(model)] });
+  const handle = await client().workflow.start('releaseModel', { taskQueue: PIPELINE_TASK_QUEUE, workflowId: `${workers.prefix}${model}`, args: [spec(model)] });
   return releaseOf(model, handle.result() as Promise<ReleaseResult>);
 }
 
@@ -54,7 +54,7 @@ it('SIGKILL of the training worker during train and during prune: both resume fr
   const model = uniqueModelName('faults-training');
   const points = ['train:after-checkpoint', 'prune:after-checkpoint'];
   await Promise.all([workers.start('pipeline'), workers.start('training', points), workers.start('training', points)]);
-  const handle = await client().workflow.start('releaseModel', { taskQueue: PIPELINE_TASK_QUEUE, workflowId: `faults-${model}`, args: [spec(model)] });
+  const handle = await client().workflow.start('releaseModel', { taskQueue: PIPELINE_TASK_QUEUE, workflowId: `${workers.prefix}${model}`, args: [spec(model)] });
   const replacements: Promise<unknown>[] = [];
   for (const point of points) {
     const pid = await workers.reached(point);
