@@ -1,5 +1,5 @@
 // Lint rules that protect the architecture: no floating promises anywhere, deterministic workflow
-// code, library folders free of Temporal and S3, the import directions of docs/architecture.md
+// code, library folders free of Temporal and S3, the import directions of the architecture notes
 // ("Directions"), and no import cycles.
 import { createNodeResolver, importX } from 'eslint-plugin-import-x';
 import tseslint from 'typescript-eslint';
@@ -30,7 +30,7 @@ const DIRECTIONS = {
 };
 
 const why = (from, to) =>
-  `${from} may not import ${to} (docs/architecture.md "Directions": ${from} -> ${[...DIRECTIONS[from].values, ...(DIRECTIONS[from].types ?? []).map((t) => `${t} (types)`)].join(', ') || 'nothing of ours'}).`;
+  `${from} may not import ${to} (architecture "Directions": ${from} -> ${[...DIRECTIONS[from].values, ...(DIRECTIONS[from].types ?? []).map((t) => `${t} (types)`)].join(', ') || 'nothing of ours'}).`;
 function directionPatterns(from) {
   const { values, types = [] } = DIRECTIONS[from];
   // Relative paths only (we use no aliases): worker.ts sits at the root, everything else one folder or more down.

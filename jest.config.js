@@ -11,6 +11,9 @@ const common = {
 };
 
 module.exports = {
+  // Jest's 5 s default is tuned for idle machines; training tests on the cpu backend take 2-20x longer
+  // when the 2 cores are shared (seen at load average 20). A hang still fails, after a minute.
+  testTimeout: 60_000,
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
     {

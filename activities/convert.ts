@@ -14,7 +14,8 @@ import {
   type PreparedDataRef,
   type QuantizationSpec,
 } from '../contracts';
-import { deserializeModel, imageSize, normalizePixels, type ImageSet } from '../ml';
+import { deserializeModel, imageSize, normalizePixels, PIXEL_SCALE, type ImageSet } from '../ml';
+import { indexLabels, type ClassifierMetadataOptions } from '../tflite';
 import { pickSampleIndices } from '../tflite/quantize/calibration';
 import { loadInterpreter } from '../tflite/runtimes/tfjs-tflite-node';
 import { convertVariant } from '../tflite/variants';
@@ -30,6 +31,25 @@ export interface ConvertInput {
   data: PreparedDataRef;
   quantization: QuantizationSpec;
   seed: number;
+  /** What the file's TFLite metadata names: the release's model, version (when the spec fixes it) and description. */
+  release?: { model: string; version?: string; description?: string };
+}
+
+/**
+ * The TFLite Model Metadata every variant carries. The release version is claimed only at
+ * publish, so a spec without an explicit version gets the trained model's content hash,
+ * which identifies the weights exactly; the manifest maps it to the release version.
+ */
+export function classifierOptions(release: NonNullable<ConvertInput['release']>, data: PreparedDataRef, model: ArtifactRef): ClassifierMetadataOptions {
+  return {
+    name: release.model,
+    version: release.version ?? `sha256:${model.sha256.slice(0, 12)}`,
+    ...(release.description ? { description: release.description } : {}),
+    author: 'liteship',
+    imageShape: data.imageShape,
+    pixelScale: PIXEL_SCALE,
+    labels: data.labels ?? indexLabels(data.numClasses),
+  };
 }
 
 /** Calibration samples: normalized exactly as training and evaluation see them, batch 1 each (the benches use the same). */
@@ -39,7 +59,7 @@ export function calibrationSamples(train: ImageSet, count: number, seed: number)
 }
 
 export function createConvert(artifacts: ArtifactIO, datasets: DatasetCache) {
-  return ({ model: ref, variant, data, quantization, seed }: ConvertInput): Promise<ConvertedModelRef> => keepAlive(async (stage) => {
+  return ({ model: ref, variant, data, quantization, seed, release }: ConvertInput): Promise<ConvertedModelRef> => keepAlive(async (stage) => {
     const workflowId = Context.current().info.workflowExecution?.workflowId ?? 'unknown-workflow';
     stage(`converting ${variant}`);
     await faultPoint('convert:start');
@@ -51,7 +71,12 @@ export function createConvert(artifacts: ArtifactIO, datasets: DatasetCache) {
           ? { samples: calibrationSamples((await datasets.get(data.dataset)).train, quantization.calibrationSamples, seed), load: loadInterpreter }
           : undefined;
       // A pruned model's zeros shrink the file itself where TFLite has a sparse kernel to read them.
-      const file = await convertVariant(model, encoding, { calibration, int8Io: quantization.int8Io, sparseWeights: isPrunedVariant(variant) });
+      const file = await convertVariant(model, encoding, {
+        calibration,
+        int8Io: quantization.int8Io,
+        sparseWeights: isPrunedVariant(variant),
+        ...(release ? { classifier: classifierOptions(release, data, ref) } : {}),
+      });
       const tflite = await artifacts.put(storageKeys.tflite(workflowId, variant), file.bytes);
       return { tflite, variant, converter: 'liteship', ...(file.io ? { io: file.io } : {}), ...(file.sparse ? { sparse: file.sparse } : {}) };
     } finally {

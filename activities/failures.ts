@@ -20,6 +20,8 @@ const NON_RETRYABLE_BY_ERROR_NAME: Record<string, FailureType> = {
   Int8QuantizationError: FailureType.unsupportedModel,
   Float16OverflowError: FailureType.unsupportedModel,
   VariantOptionsError: FailureType.unsupportedModel,
+  // The spec's architecture cannot be built or would not convert: fix the spec.
+  ArchitectureError: FailureType.unsupportedModel,
 };
 
 export function toActivityFailure(err: unknown): unknown {

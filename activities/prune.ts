@@ -37,7 +37,6 @@ export function createPrune(deps: Pick<ActivityDeps, 'initBackend'>, artifacts: 
     const resumedFromEpoch = checkpoint?.epoch ?? 0;
     if (checkpoint) log.info('resuming pruning from checkpoint', { epoch: checkpoint.epoch, attempt: ctx.info.attempt });
 
-    const batchesPerEpoch = Math.ceil(dataset.train.count / spec.training.batchSize);
     try {
       const result = await pruneOnImageSet(
         model,
@@ -53,8 +52,7 @@ export function createPrune(deps: Pick<ActivityDeps, 'initBackend'>, artifacts: 
           signal: ctx.cancellationSignal,
         },
         {
-          onStep: ({ step, sparsity, loss }) =>
-            heartbeat.beat({ epoch: Math.floor((step - 1) / batchesPerEpoch), batch: ((step - 1) % batchesPerEpoch) + 1, batchesPerEpoch, loss, sparsity }),
+          onProgress: ({ epoch, batch, batchesPerEpoch, loss, sparsity }) => heartbeat.beat({ epoch, batch, batchesPerEpoch, loss, sparsity }),
           onEpochEnd: async ({ epoch, loss, sparsity }) => {
             const done = epoch + 1;
             const ref = await artifacts.put(storageKeys.pruneCheckpoint(workflowId, done), await serializeModel(model, { includeOptimizer: true }));

@@ -5,7 +5,8 @@
  */
 import { Context, log } from '@temporalio/activity';
 import { storageKeys, type PreparedDataRef, type ReleaseSpec, type TrainedModelRef } from '../contracts';
-import { createModel, deserializeModel, serializeModel, trainModel } from '../ml';
+import { deserializeModel, serializeModel, trainModel } from '../ml';
+import { buildSpecModel } from './build-model';
 import type { ArtifactIO } from './artifact-io';
 import type { DatasetCache } from './dataset-cache';
 import type { ActivityDeps } from './deps';
@@ -17,7 +18,7 @@ export interface TrainInput {
   data: PreparedDataRef;
 }
 
-export function createTrain(deps: Pick<ActivityDeps, 'initBackend'>, artifacts: ArtifactIO, datasets: DatasetCache) {
+export function createTrain(deps: Pick<ActivityDeps, 'initBackend' | 'readLocation'>, artifacts: ArtifactIO, datasets: DatasetCache) {
   return async function train({ spec, data }: TrainInput): Promise<TrainedModelRef> {
     const ctx = Context.current();
     const workflowId = ctx.info.workflowExecution?.workflowId ?? 'unknown-workflow';
@@ -28,12 +29,7 @@ export function createTrain(deps: Pick<ActivityDeps, 'initBackend'>, artifacts: 
     const checkpoint = heartbeat.resumeFrom;
     const model = checkpoint
       ? await deserializeModel(await artifacts.get(checkpoint.ref))
-      : createModel(spec.architecture, {
-          inputShape: data.imageShape,
-          numClasses: data.numClasses,
-          seed: spec.training.seed,
-          learningRate: spec.training.learningRate,
-        });
+      : await buildSpecModel(spec, data, deps.readLocation);
     const resumedFromEpoch = checkpoint?.epoch ?? 0;
     if (checkpoint) log.info('resuming training from checkpoint', { epoch: checkpoint.epoch, attempt: ctx.info.attempt });
     const epochs = spec.training.epochs;
@@ -56,6 +52,7 @@ export function createTrain(deps: Pick<ActivityDeps, 'initBackend'>, artifacts: 
           },
         },
       );
+      log.info('training done', { stepRunner: history.method, epochs: history.epochs.length });
       const last = history.epochs[history.epochs.length - 1];
       const finalBytes = await serializeModel(model, { includeOptimizer: false });
       const ref = await artifacts.put(storageKeys.trainedModel(workflowId), finalBytes);

@@ -77,8 +77,8 @@ function renderSpeed(report: TrainBenchReport, out: string[]): void {
     }
     const label = `${mlp.backend} (${mlp.backendDescription})`;
     const rss = `${int(mlp.peakRssMb)} / ${int(cnn.peakRssMb)} MB`;
-    // fitFast picks its step per model (ml/fast-fit.ts FitFastMethod): say which it took.
-    const fastLabel = `fitFast (${mlp.fastMethod === cnn.fastMethod ? mlp.fastMethod : `MLP: ${mlp.fastMethod}, CNN: ${cnn.fastMethod}`})`;
+    // The epoch loop picks its step runner per model (ml/loop/step-runners.ts StepMethod): say which it took.
+    const fastLabel = `runEpochs (${mlp.fastMethod === cnn.fastMethod ? mlp.fastMethod : `MLP: ${mlp.fastMethod}, CNN: ${cnn.fastMethod}`})`;
     for (const [loop, key] of [['model.fit', 'fitSamplesPerSec'], [fastLabel, 'fastSamplesPerSec']] as const) {
       out.push(
         `| ${label}, ${loop} | ${int(mlp[key])} | ${ratio(mlp[key], kerasRate(report, 'mlp'))} | ${int(cnn[key])} | ${ratio(cnn[key], kerasRate(report, 'cnn'))} | ${key === 'fitSamplesPerSec' ? rss : 'same process'} |`,
@@ -91,7 +91,7 @@ function renderSpeed(report: TrainBenchReport, out: string[]): void {
 
 function renderMemory(report: TrainBenchReport, out: string[]): void {
   if (report.memory.length === 0) return;
-  out.push(`Memory: CNN trained with fitFast for ${report.memoryEpochs} epochs on ${report.memorySamples.toLocaleString('en-US')} images, RSS after each epoch (after a full GC)`);
+  out.push(`Memory: CNN trained with runEpochs for ${report.memoryEpochs} epochs on ${report.memorySamples.toLocaleString('en-US')} images, RSS after each epoch (after a full GC)`);
   out.push('');
   out.push('| Backend | RSS after epoch 1 | Largest RSS after a later epoch | Growth | Tensors after each epoch |');
   out.push('|---|---:|---:|---:|---|');
@@ -109,7 +109,7 @@ function renderMemory(report: TrainBenchReport, out: string[]): void {
 }
 
 function renderTargets(report: TrainBenchReport, out: string[]): void {
-  out.push('Targets (issue 5), with the faster of model.fit and fitFast:');
+  out.push('Targets (issue 5), with the faster of model.fit and runEpochs:');
   for (const [backend, archs] of report.speed.length > 0 ? Object.entries(TARGETS) : []) {
     for (const [arch, target] of Object.entries(archs) as Array<[Arch, number]>) {
       const r = speedOf(report, backend, arch);

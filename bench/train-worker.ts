@@ -3,8 +3,8 @@
  * by bench/train.ts. Prints one line `RESULT {json}` on stdout.
  *
  *   speed:  warm-up, then the best of `--epochs` timed epochs with stock model.fit
- *           and with fitFast, on the same model and data.
- *   memory: fitFast for `--epochs` epochs, RSS (after a full GC) and tensor count after each epoch.
+ *           and with liteship's epoch loop (ml/loop/epoch-loop.ts), on the same model and data.
+ *   memory: the epoch loop for `--epochs` epochs, RSS (after a full GC) and tensor count after each epoch.
  *
  * Usage: node --expose-gc --import tsx bench/train-worker.ts --backend wasm --arch cnn [--mode speed|memory]
  *        [--samples 60000] [--epochs 1] [--data mnist|random]
@@ -13,7 +13,8 @@ import * as tf from '@tensorflow/tfjs';
 import { parseArgs } from 'node:util';
 import { initTrainingBackend } from '../ml/backend';
 import type { BackendPreference } from '../ml/backend';
-import { fitFast } from '../ml/fast-fit';
+import { tensorBatches } from '../ml/data/batches';
+import { runEpochs } from '../ml/loop/epoch-loop';
 import { loadMnist } from '../ml/data/mnist';
 import { toInputTensor, toLabelTensor } from '../ml/data/tensors';
 import type { Architecture } from '../ml/models';
@@ -30,7 +31,7 @@ export interface SpeedResult {
   samples: number;
   fitSamplesPerSec: number;
   fastSamplesPerSec: number;
-  /** How fitFast trained (ml/fast-fit.ts FitFastMethod), e.g. native-dense on tfjs-node for the MLP. */
+  /** The loop's step runner (ml/loop/step-runners.ts StepMethod), e.g. native-dense on tfjs-node for the MLP. */
   fastMethod: string;
   peakRssMb: number;
 }
@@ -76,8 +77,8 @@ async function speed(
     await model.fit(xs, ys, { batchSize, epochs: 1, shuffle: true, verbose: 0 });
     fit = Math.max(fit, count / ((performance.now() - start) / 1000));
   }
-  await fitFast(model, wx, wy, { batchSize, epochs: 1, seed: 1 });
-  const fast = await fitFast(model, xs, ys, { batchSize, epochs, seed: 2 });
+  await runEpochs(model, tensorBatches(wx, wy), { batchSize, epochs: 1, seed: 1 });
+  const fast = await runEpochs(model, tensorBatches(xs, ys), { batchSize, epochs, seed: 2 });
   tf.dispose([wx, wy]);
   return { fit, fast: Math.max(...fast.epochs.map((e) => e.samplesPerSec)), method: fast.method };
 }
@@ -106,10 +107,7 @@ async function main(): Promise<void> {
   if (values.mode === 'memory') {
     const rssMbAfterEpoch: number[] = [];
     const tensorsAfterEpoch: number[] = [];
-    await fitFast(model, xs, ys, {
-      batchSize,
-      epochs,
-      seed: 3,
+    await runEpochs(model, tensorBatches(xs, ys), { batchSize, epochs, seed: 3 }, {
       onEpochEnd: () => {
         // Collect garbage first (the worker runs with --expose-gc): a leak is memory still
         // held, not garbage the next collection would free.

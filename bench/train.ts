@@ -7,7 +7,7 @@
  *
  * For the MLP (batch 128) and the CNN (batch 64) of ml/models.ts on MNIST's
  * training images, each backend trains in its own child process (bench/train-worker.ts)
- * with stock model.fit and with ml/fast-fit's fitFast; Keras trains the same
+ * with stock model.fit and with liteship's epoch loop (ml/loop/epoch-loop.ts runEpochs); Keras trains the same
  * architectures in bench/python/keras_train_bench.py (venv from bench/python/setup_venv.sh).
  * Reported: samples/s (best timed epoch after a warm-up), the ratio to Keras,
  * peak RSS of each child, and a memory check: RSS (after a full GC) after each of 10 CNN epochs.

@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { SpecValidationError, validateSpec, type ReleaseSpec } from '../contracts';
 import { UsageError } from './io';
+import { checkLayerTypes } from './layer-types';
 
 const PATH_FIELDS = ['trainImages', 'trainLabels', 'testImages', 'testLabels', 'train', 'test'];
 
@@ -20,6 +21,16 @@ export function resolveDataPaths(raw: unknown, baseDir: string): unknown {
   return { ...(raw as object), data: resolved };
 }
 
+/** A relative architecture.model (saved model to fine-tune) is relative to the spec file too. */
+function resolveModelPath(raw: unknown, baseDir: string): unknown {
+  if (typeof raw !== 'object' || raw === null) return raw;
+  const arch = (raw as { architecture?: unknown }).architecture;
+  if (typeof arch !== 'object' || arch === null) return raw;
+  const model = (arch as { model?: unknown }).model;
+  if (typeof model !== 'string' || model.length === 0 || model.startsWith('s3://') || /^[a-z][a-z0-9+.-]*:\/\//i.test(model)) return raw;
+  return { ...(raw as object), architecture: { ...(arch as object), model: path.resolve(baseDir, model) } };
+}
+
 export async function loadSpecFile(file: string): Promise<ReleaseSpec> {
   let text: string;
   try {
@@ -29,9 +40,19 @@ export async function loadSpecFile(file: string): Promise<ReleaseSpec> {
   }
   let raw: unknown;
   try {
-    raw = JSON.parse(text);
+    raw = withoutSchemaReference(JSON.parse(text));
   } catch (err) {
     throw new SpecValidationError([{ path: '(file)', message: `not valid JSON: ${(err as Error).message}` }], file);
   }
-  return validateSpec(resolveDataPaths(raw, path.dirname(path.resolve(file))), file);
+  const baseDir = path.dirname(path.resolve(file));
+  const spec = validateSpec(resolveModelPath(resolveDataPaths(raw, baseDir), baseDir), file);
+  await checkLayerTypes(spec, file);
+  return spec;
+}
+
+/** `"$schema"` points editors at specs/release-spec.schema.json; it is not part of the spec. */
+function withoutSchemaReference(raw: unknown): unknown {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw) || !('$schema' in raw)) return raw;
+  const { $schema: _schema, ...spec } = raw as Record<string, unknown>;
+  return spec;
 }

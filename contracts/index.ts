@@ -1,3 +1,4 @@
+export * from './architecture';
 export * from './artifacts';
 export * from './errors';
 export * from './pipeline-build';

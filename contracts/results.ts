@@ -11,6 +11,8 @@ export interface PreparedDataRef {
   testCount: number;
   imageShape: [number, number, number];
   numClasses: number;
+  /** Class names in class-index order (image folders: the folder names); absent: "0".."N-1". */
+  labels?: string[];
 }
 
 export interface BackendReport {

@@ -4,9 +4,11 @@
  * Pure TypeScript: imported by the workflow sandbox, the CLI and the activities.
  */
 
+import { architectureImageProblem, checkArchitecture, type ArchitectureSpec } from './architecture';
 import { MODEL_VARIANTS, QUANTIZATION_VARIANTS, isPrunedVariant, type GateBudgets, type ModelVariant } from './variants';
+import type { SpecSchemaRecorder } from './spec-schema-recorder';
 
-export type Architecture = 'mlp' | 'cnn';
+export type { Architecture, ArchitectureSpec, BuiltinArchitecture, LayerConfigSpec } from './architecture';
 export type BackendPreference = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
 
 /** A local path (absolute on the worker's machine) or an `s3://bucket/key` URI. */
@@ -78,7 +80,8 @@ export interface ReleaseSpec {
   /** Explicit version; when absent the next free `v<N>` is taken. */
   version?: string;
   description?: string;
-  architecture: Architecture;
+  /** "mlp" (default), "cnn", or an object form: see contracts/architecture.ts. */
+  architecture: ArchitectureSpec;
   data: DataSpec;
   training: TrainingSpec;
   benchmark: BenchmarkSpec;
@@ -119,9 +122,14 @@ export class SpecValidationError extends Error {
 const NAME_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/;
 const VERSION_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
 
-/** Collects every problem instead of stopping at the first, so one edit fixes the spec. */
+/**
+ * Collects every problem instead of stopping at the first, so one edit fixes the spec. With a
+ * recorder it also reports each rule it applies: the spec's JSON Schema is derived from these calls.
+ */
 class Checker {
   readonly problems: SpecProblem[] = [];
+
+  constructor(private readonly recorder?: SpecSchemaRecorder) {}
 
   fail(path: string, message: string): undefined {
     this.problems.push({ path, message });
@@ -129,23 +137,27 @@ class Checker {
   }
 
   object(value: unknown, path: string): Record<string, unknown> | undefined {
+    this.recorder?.field(path, { type: 'object' });
     if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as Record<string, unknown>;
     return this.fail(path, `must be an object, got ${describe(value)}`);
   }
 
   unknownKeys(obj: Record<string, unknown>, path: string, allowed: readonly string[]): void {
+    this.recorder?.keys(path, allowed);
     for (const key of Object.keys(obj)) {
       if (!allowed.includes(key)) this.fail(join(path, key), `unknown field; allowed fields: ${allowed.join(', ')}`);
     }
   }
 
   string(value: unknown, path: string, pattern?: RegExp, hint?: string): string | undefined {
+    this.recorder?.field(path, { type: 'string', minLength: 1, ...(pattern ? { pattern: pattern.source } : {}), ...(hint ? { description: `Must be ${hint.replace(/^must be /, '')}` } : {}) });
     if (typeof value !== 'string' || value.length === 0) return this.fail(path, `must be a non-empty string, got ${describe(value)}`);
     if (pattern && !pattern.test(value)) return this.fail(path, `${JSON.stringify(value)} ${hint ?? `must match ${pattern}`}`);
     return value;
   }
 
   number(value: unknown, path: string, opts: { min: number; max: number; integer?: boolean }, fallback: number): number {
+    this.recorder?.field(path, { type: opts.integer ? 'integer' : 'number', minimum: opts.min, maximum: opts.max, ...(value === undefined ? { default: fallback } : {}) });
     if (value === undefined) return fallback;
     if (typeof value !== 'number' || !Number.isFinite(value)) return this.fail(path, `must be a number, got ${describe(value)}`) ?? fallback;
     if (opts.integer && !Number.isInteger(value)) return this.fail(path, `must be a whole number, got ${value}`) ?? fallback;
@@ -154,6 +166,7 @@ class Checker {
   }
 
   oneOf<T extends string>(value: unknown, path: string, options: readonly T[], fallback?: T): T | undefined {
+    this.recorder?.field(path, { type: 'string', enum: [...options], ...(value === undefined && fallback !== undefined ? { default: fallback } : {}) });
     if (value === undefined && fallback !== undefined) return fallback;
     if (typeof value === 'string' && (options as readonly string[]).includes(value)) return value as T;
     return this.fail(path, `must be one of ${options.map((o) => JSON.stringify(o)).join(', ')}, got ${describe(value)}`);
@@ -161,6 +174,7 @@ class Checker {
 
   location(value: unknown, path: string): string | undefined {
     const s = this.string(value, path);
+    this.recorder?.field(path, { description: 'A path (relative to the spec file, or absolute on the worker) or an s3://bucket/key URI' });
     if (s === undefined) return undefined;
     if (s.startsWith('s3://')) {
       if (!/^s3:\/\/[a-z0-9][a-z0-9.-]{1,62}\/.+/.test(s)) return this.fail(path, `${JSON.stringify(s)} is not a valid s3://bucket/key URI`);
@@ -270,8 +284,8 @@ function checkGate(c: Checker, raw: unknown): GateBudgets {
 }
 
 /** Validates a parsed spec and fills in defaults. Throws SpecValidationError listing every problem. */
-export function validateSpec(raw: unknown, source = 'spec'): ReleaseSpec {
-  const c = new Checker();
+export function validateSpec(raw: unknown, source = 'spec', recorder?: SpecSchemaRecorder): ReleaseSpec {
+  const c = new Checker(recorder);
   const obj = c.object(raw, '(root)');
   if (!obj) throw new SpecValidationError(c.problems, source);
   c.unknownKeys(obj, '', ['model', 'version', 'description', 'architecture', 'data', 'training', 'benchmark', 'variants', 'quantization', 'pruning', 'gate']);
@@ -279,8 +293,11 @@ export function validateSpec(raw: unknown, source = 'spec'): ReleaseSpec {
   const model = c.string(obj.model, 'model', NAME_PATTERN, 'must be lowercase letters, digits and dashes (at most 63), starting with a letter or digit');
   const version = obj.version === undefined ? undefined : c.string(obj.version, 'version', VERSION_PATTERN, 'must be letters, digits, dots, dashes or underscores');
   const description = obj.description === undefined ? undefined : c.string(obj.description, 'description');
-  const architecture = c.oneOf(obj.architecture, 'architecture', ['mlp', 'cnn'] as const, 'mlp');
+  const architecture = checkArchitecture(obj.architecture, (path, message) => c.fail(path, message), (value, path) => c.location(value, path));
   const data = checkData(c, obj.data);
+  const knownShape = data?.source === 'mnist' ? ([28, 28, 1] as const) : data?.source === 'csv' ? data.imageShape : undefined;
+  const imageProblem = architecture && knownShape ? architectureImageProblem(architecture, knownShape) : undefined;
+  if (imageProblem) c.fail('architecture', imageProblem);
 
   const t = obj.training === undefined ? {} : c.object(obj.training, 'training') ?? {};
   c.unknownKeys(t, 'training', Object.keys(DEFAULT_TRAINING));

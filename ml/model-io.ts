@@ -13,6 +13,8 @@
 // Without it, the training config is still recorded so the loaded model comes
 // back compiled (fresh optimizer) and can be evaluated or fine-tuned.
 import * as tf from '@tensorflow/tfjs';
+import { freezeBatchNormStatistics } from './architectures/fine-tune';
+import { restoreAdamBetaPowers } from './loop/adam-state';
 
 const MAGIC = 'LSMD';
 const VERSION = 1;
@@ -114,32 +116,9 @@ export async function deserializeModel(bytes: Uint8Array, source = 'model blob')
       ...(header.trainingConfig ? { trainingConfig: header.trainingConfig } : {}),
     }),
   );
-  restoreAdamBetaPowers(model);
+  // tfjs restores beta^t as pow(beta, t + 1); training built it as a float32 running product.
+  restoreAdamBetaPowers(model.optimizer);
+  // Frozen BatchNorm layers run in inference mode (not serialized: reapplied on every load).
+  freezeBatchNormStatistics(model);
   return model;
-}
-
-/**
- * Adam divides by (1 - beta^t). Training builds beta^t as a running float32
- * product, but tfjs restores it as pow(beta, t + 1), which differs in the last
- * bits after a few steps: enough for a resumed run to drift away from the
- * uninterrupted one. Rebuild the running product (float32 multiplication is
- * Math.fround of the exact product) so a resumed run is the same run.
- * Reaches into Adam's private accBeta1/accBeta2; skipped if they change shape.
- */
-function restoreAdamBetaPowers(model: tf.LayersModel): void {
-  const optimizer = model.optimizer as unknown;
-  if (!(optimizer instanceof tf.AdamOptimizer)) return;
-  const adam = optimizer as unknown as { iterations: number; beta1: number; beta2: number; accBeta1?: unknown; accBeta2?: unknown };
-  const { accBeta1, accBeta2, iterations } = adam;
-  if (!(accBeta1 instanceof tf.Variable) || !(accBeta2 instanceof tf.Variable) || !Number.isInteger(iterations)) return;
-  const power = (beta: number): number => {
-    const b = Math.fround(beta);
-    let acc = b;
-    for (let i = 0; i < iterations; i++) acc = Math.fround(acc * b);
-    return acc;
-  };
-  tf.tidy(() => {
-    accBeta1.assign(tf.scalar(power(adam.beta1)));
-    accBeta2.assign(tf.scalar(power(adam.beta2)));
-  });
 }

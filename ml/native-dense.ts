@@ -1,15 +1,15 @@
 /**
  * The training step of a stack of Dense layers (liteship's MLP: Flatten, Dense
  * relu, Dense softmax) on tfjs-node, written out as the TensorFlow ops it needs
- * and nothing else: fitFast uses it when `planDenseStack` accepts the model and
- * the active backend is `tensorflow`.
+ * and nothing else: the epoch loop (ml/loop) uses it when `planDenseStack` accepts
+ * the model and the active backend is `tensorflow`.
  *
  * Per batch of the MLP (batch 128) that is 31 TensorFlow ops executed straight
  * through the backend (ml/native-ops.ts): two gathers, MatMul/BiasAdd/Relu per
  * layer, one fused SoftmaxCrossEntropyWithLogits (loss and its gradient, as Keras
  * computes a softmax output's cross-entropy), MatMul/BiasAddGrad/ReluGrad back,
  * one ResourceApplyAdam and one ReadVariableOp per weight, six ops for the loss
- * and accuracy sums and fitFast's two running totals. The generic tape path (model.apply under tf.variableGrads,
+ * and accuracy sums and the loop's two running totals. The generic tape path (model.apply under tf.variableGrads,
  * tfjs' loss, FlatAdam) made 108 TensorFlow ops, 52 tensor uploads and 163 handle
  * deletions per step, each op also going through tfjs' engine and tape. Timed on
  * the 2-core development machine: 11.7 ms per step there (8.5 ms inside the
@@ -25,12 +25,13 @@
  * wherever no predicted probability is below 1e-7.
  *
  * Weights live in TensorFlow resource variables during training; `syncModel`
- * writes them back into the model (fitFast does after every epoch and when it
- * stops).
+ * writes them back into the model (the loop does before every checkpoint and
+ * when it stops).
  */
 import * as tf from '@tensorflow/tfjs';
 import type { NativeOps } from './native-ops';
 import { NativeAdam } from './native-ops';
+import type { AdamState } from './loop/adam-state';
 
 interface DenseLayerPlan {
   /** Index of the kernel (and the bias, when the layer has one) in `DenseStackPlan.weights`. */
@@ -63,17 +64,19 @@ interface LayerConfig {
  * a Sequential model of [Flatten], Dense (relu or linear)..., Dense softmax,
  * float32, every weight trainable, no regularizers or constraints.
  */
-export function planDenseStack(model: tf.LayersModel, xs: tf.Tensor): DenseStackPlan | string {
+export function planDenseStack(model: tf.LayersModel): DenseStackPlan | string {
   if (!(model instanceof tf.Sequential)) return 'not a Sequential model';
-  if (xs.dtype !== 'float32') return `inputs are ${xs.dtype}, not float32`;
+  const inputShape = model.inputs[0]?.shape.slice(1) ?? [];
+  if (inputShape.some((d) => d == null)) return 'the input shape is not fully known';
   const layers = model.layers.filter((l) => l.getClassName() !== 'InputLayer');
   const flatten = layers[0]?.getClassName() === 'Flatten';
   const dense = flatten ? layers.slice(1) : layers;
   if (dense.length === 0) return 'no Dense layers';
   const other = dense.find((l) => l.getClassName() !== 'Dense');
   if (other) return `layer ${other.name} is a ${other.getClassName()}`;
-  if (!flatten && xs.rank !== 2) return `inputs of rank ${xs.rank} without a leading Flatten layer`;
-  const plan: DenseStackPlan = { layers: [], weights: [], inputSize: xs.size / xs.shape[0]! };
+  if (!flatten && inputShape.length !== 1) return `inputs of rank ${inputShape.length + 1} without a leading Flatten layer`;
+  const inputSize = (inputShape as number[]).reduce((a, d) => a * d, 1);
+  const plan: DenseStackPlan = { layers: [], weights: [], inputSize };
   for (const [i, layer] of dense.entries()) {
     const config = layer.getConfig() as LayerConfig;
     const activation = config.activation ?? 'linear';
@@ -105,10 +108,7 @@ export interface DenseStepResult {
 }
 
 export class DenseStackTrainer {
-  private readonly adam: NativeAdam;
-  private readonly x2d: tf.Tensor2D;
-  /** One-hot labels (float32) or class indices (int32), per `sparse`. */
-  private readonly labels: tf.Tensor;
+  readonly adam: NativeAdam;
   /** 1 / batch size, per batch size seen. */
   private readonly scales = new Map<number, tf.Scalar>();
 
@@ -116,33 +116,29 @@ export class DenseStackTrainer {
     private readonly ops: NativeOps,
     private readonly plan: DenseStackPlan,
     optimizer: tf.AdamOptimizer,
-    xs: tf.Tensor,
-    ys: tf.Tensor,
+    state: AdamState,
     private readonly sparse: boolean,
     private readonly wantsAccuracy: boolean,
   ) {
-    [this.x2d, this.labels] = tf.tidy(() => [
-      tf.reshape(xs, [xs.shape[0]!, plan.inputSize]) as tf.Tensor2D,
-      sparse ? tf.cast(tf.reshape(ys, [-1]), 'int32') : tf.cast(ys, 'float32'),
-    ]);
-    try {
-      this.adam = new NativeAdam(ops, optimizer, plan.weights.map((w) => w.read()));
-    } catch (err) {
-      tf.dispose([this.x2d, this.labels]);
-      throw err;
-    }
+    this.adam = new NativeAdam(ops, optimizer, plan.weights.map((w) => w.read()), state);
   }
 
-  /** Trains on the samples at `index` (int32, `size` of them). */
-  step(index: tf.Tensor1D, size: number): DenseStepResult {
+  /** Trains on one batch: inputs `xs` ([size, ...]) and labels `ys` (one-hot, or class indices when sparse). */
+  step(xs: tf.Tensor, ys: tf.Tensor, size: number): DenseStepResult {
     const ops = this.ops;
     const { layers } = this.plan;
     const weights = this.adam.read();
     let computed: readonly [tf.Tensor[], DenseStepResult];
     try {
       computed = tf.tidy(() => {
-        const x = ops.gather(this.x2d, index);
-        const labels = ops.gather(this.labels, index);
+        const x = xs.rank === 2 ? xs : tf.reshape(xs, [size, this.plan.inputSize]);
+        const labels = this.sparse
+          ? ys.dtype === 'int32' && ys.rank === 1
+            ? ys
+            : tf.cast(tf.reshape(ys, [-1]), 'int32')
+          : ys.dtype === 'float32'
+            ? ys
+            : tf.cast(ys, 'float32');
         // inputs[i]: the input of layer i (after its predecessor's ReLU).
         const inputs: tf.Tensor[] = [x];
         let logits: tf.Tensor = x;
@@ -195,7 +191,7 @@ export class DenseStackTrainer {
 
   dispose(): void {
     this.adam.dispose();
-    tf.dispose([this.x2d, this.labels, ...this.scales.values()]);
+    tf.dispose([...this.scales.values()]);
     this.scales.clear();
   }
 

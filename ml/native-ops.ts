@@ -1,6 +1,6 @@
 /**
  * TensorFlow ops called straight through tfjs-node's backend, for the training
- * step of ml/fast-fit.ts on the `tensorflow` backend.
+ * step runners of ml/loop on the `tensorflow` backend.
  *
  * Each tfjs op on tfjs-node costs its own dispatch: the engine's kernel lookup,
  * tape recording and scope bookkeeping, then one `TFE_Execute`. A plain 2-D
@@ -17,6 +17,7 @@
  *   const y = ops.matMul(x, w, false, false);
  */
 import * as tf from '@tensorflow/tfjs';
+import { adamBetaPower, adamHyperParameters, type AdamState } from './loop/adam-state';
 
 /** One attribute of a TensorFlow op, as tfjs-node's binding takes it. */
 interface OpAttr {
@@ -251,7 +252,8 @@ const cache = new WeakMap<object, NativeOps>();
  * step instead of ~14 tfjs ops. tfjs adds epsilon to the bias-corrected
  * sqrt(v / (1 - beta2^t)); TensorFlow's op adds it to sqrt(v); passing
  * epsilon·sqrt(1 - beta2^t) to the op gives tfjs' formula exactly (up to
- * float32 rounding).
+ * float32 rounding). It starts from `state` (a resumed run's step count and
+ * moments) and hands its own back through `state()`.
  */
 export class NativeAdam {
   private readonly vars: tf.Tensor[];
@@ -261,31 +263,36 @@ export class NativeAdam {
   private readonly beta1: number;
   private readonly beta2: number;
   private readonly epsilon: number;
-  private accBeta1 = 1;
-  private accBeta2 = 1;
+  private iterations: number;
+  private accBeta1: number;
+  private accBeta2: number;
 
   constructor(
     private readonly ops: NativeOps,
     optimizer: tf.AdamOptimizer,
     initial: tf.Tensor[],
+    state: AdamState = { iterations: 0, m: [], v: [] },
   ) {
-    const { learningRate, beta1, beta2, epsilon } = optimizer.getConfig() as Record<string, number>;
-    this.beta1 = Math.fround(beta1!);
-    this.beta2 = Math.fround(beta2!);
-    this.epsilon = epsilon ?? tf.backend().epsilon();
-    this.consts = { lr: tf.scalar(learningRate!), beta1: tf.scalar(beta1!), beta2: tf.scalar(beta2!) };
+    const { learningRate, beta1, beta2, epsilon } = adamHyperParameters(optimizer);
+    this.beta1 = Math.fround(beta1);
+    this.beta2 = Math.fround(beta2);
+    this.epsilon = epsilon;
+    this.iterations = state.iterations;
+    this.accBeta1 = adamBetaPower(beta1, state.iterations);
+    this.accBeta2 = adamBetaPower(beta2, state.iterations);
+    this.consts = { lr: tf.scalar(learningRate), beta1: tf.scalar(beta1), beta2: tf.scalar(beta2) };
     this.vars = [];
     this.ms = [];
     this.vs = [];
     try {
-      for (const w of initial) {
+      initial.forEach((w, i) => {
         this.vars.push(ops.createVariable(w));
         tf.tidy(() => {
-          const zeros = tf.zerosLike(w);
-          this.ms.push(tf.keep(ops.createVariable(zeros)));
-          this.vs.push(tf.keep(ops.createVariable(zeros)));
+          const zeros = state.m[i] && state.v[i] ? undefined : tf.zerosLike(w);
+          this.ms.push(tf.keep(ops.createVariable(state.m[i] ?? zeros!)));
+          this.vs.push(tf.keep(ops.createVariable(state.v[i] ?? zeros!)));
         });
-      }
+      });
     } catch (err) {
       this.dispose();
       throw err;
@@ -297,11 +304,27 @@ export class NativeAdam {
     return this.vars.map((v) => this.ops.readVariable(v));
   }
 
+  /** Weight `i`'s current value (a new tensor). */
+  readOne(i: number): tf.Tensor {
+    return this.ops.readVariable(this.vars[i]!);
+  }
+
+  /** Overwrites weight `i` (pruning masks). */
+  write(i: number, value: tf.Tensor): void {
+    this.ops.assignVariable(this.vars[i]!, value);
+  }
+
+  /** Step count and moments (new tensors: dispose them). */
+  state(): AdamState {
+    return { iterations: this.iterations, m: this.ms.map((h) => this.ops.readVariable(h)), v: this.vs.map((h) => this.ops.readVariable(h)) };
+  }
+
   /** One Adam step; `grads` in the order of the weights. */
   apply(grads: tf.Tensor[]): void {
     // tf.train.adam keeps beta^t in float32 variables; Math.fround reproduces that arithmetic.
     this.accBeta1 = Math.fround(this.accBeta1 * this.beta1);
     this.accBeta2 = Math.fround(this.accBeta2 * this.beta2);
+    this.iterations++;
     const beta1Power = tf.scalar(this.accBeta1);
     const beta2Power = tf.scalar(this.accBeta2);
     const epsilon = tf.scalar(this.epsilon * Math.sqrt(1 - this.accBeta2));

@@ -1,13 +1,15 @@
-// Magnitude pruning during fine-tuning, as TF Model Optimization does it:
+// Magnitude pruning during fine-tuning, as TF Model Optimization does it, on the
+// one training loop (./loop/epoch-loop.ts) with hooks before and after each step:
 // a polynomial-decay sparsity schedule; every `frequency` steps each prunable
 // kernel keeps its top-k weights by |w|; the masks are re-applied after every
 // optimizer step so pruned weights stay exactly zero (Adam's momentum would
 // otherwise move them). No wrapper layers: the model stays a plain tfjs model
 // and "stripping" is just dropping the masks, leaving zeros in the kernels.
 import * as tf from '@tensorflow/tfjs';
+import { imageSetBatches, tensorBatches, type BatchSource } from './data/batches';
 import type { ImageSet } from './data/image-set';
-import { epochPermutation } from './data/shuffle';
-import { toInputTensor, toLabelTensor } from './data/tensors';
+import { runEpochs } from './loop/epoch-loop';
+import type { RunnerOptions, WeightStore } from './loop/step-runners';
 
 export interface SparsitySchedule {
   initialSparsity: number;
@@ -44,6 +46,8 @@ export interface PruneOptions {
   blockSize?: number;
   /** Aborts between steps; the promise rejects with the signal's reason. */
   signal?: AbortSignal;
+  /** Which step runners may be used (default: the fastest available). */
+  runner?: RunnerOptions;
   /**
    * Resume a run checkpointed after this many epochs (default 0): the model must
    * hold that checkpoint's weights and optimizer state. The masks in force are
@@ -57,12 +61,28 @@ export interface PruneStep {
   step: number;
   /** Sparsity of the masks currently applied. */
   sparsity: number;
+  /** The current values of a layer's prunable kernel (the runner may hold them outside the model). */
+  kernel(layer: string): Float32Array;
+}
+
+export interface PruneProgress {
+  epoch: number;
+  /** Batches done in this epoch (1-based). */
+  batch: number;
+  batchesPerEpoch: number;
+  /** Optimizer steps done so far. */
+  step: number;
+  /** Running mean loss of the epoch. */
   loss: number;
+  sparsity: number;
 }
 
 export interface PruneHooks {
-  /** After every optimizer step, once the masks are re-applied. */
-  onStep?(p: PruneStep): void | Promise<void>;
+  /** After every optimizer step, once the masks are re-applied (synchronous: for checks, not I/O). */
+  onStep?(p: PruneStep): void;
+  /** Throttled progress (about once a second, and after each epoch's last batch): the place to heartbeat. */
+  onProgress?(p: PruneProgress): void | Promise<void>;
+  /** After each epoch, the model holding its weights, masks and optimizer state (the place to checkpoint). */
   onEpochEnd?(p: { epoch: number; loss: number; sparsity: number }): void | Promise<void>;
 }
 
@@ -206,9 +226,9 @@ export function sparsityReport(model: tf.LayersModel): KernelSparsity[] {
 }
 
 /**
- * Fine-tunes the compiled `model` in place (its own optimizer and loss, via
- * trainOnBatch) while pruning it to `targetSparsity`. Returns when done, with
- * the masks dropped and zeros left in the kernels.
+ * Fine-tunes the compiled `model` in place (its own optimizer and loss, through the
+ * epoch loop of ./loop/epoch-loop.ts) while pruning it to `targetSparsity`. Returns
+ * when done, with the masks dropped and zeros left in the kernels.
  */
 export async function pruneDuringFineTuning(
   model: tf.LayersModel,
@@ -216,11 +236,22 @@ export async function pruneDuringFineTuning(
   options: PruneOptions,
   hooks: PruneHooks = {},
 ): Promise<PruneResult> {
-  const count = train.xs.shape[0] ?? 0;
+  checkTensors(train);
+  return pruneBatches(model, tensorBatches(train.xs, train.ys), options, hooks);
+}
+
+/** pruneDuringFineTuning on an image set (batches gathered from it, as training does). */
+export async function pruneOnImageSet(model: tf.LayersModel, set: ImageSet, options: PruneOptions, hooks: PruneHooks = {}): Promise<PruneResult> {
+  if (set.count < 1) throw new RangeError('prune: the training set is empty');
+  return pruneBatches(model, imageSetBatches(set), options, hooks);
+}
+
+async function pruneBatches(model: tf.LayersModel, source: BatchSource, options: PruneOptions, hooks: PruneHooks): Promise<PruneResult> {
+  const count = source.count;
+  checkTraining(model, options);
   const stepsPerEpoch = Math.ceil(count / options.batchSize);
   const totalSteps = options.epochs * stepsPerEpoch;
   const { schedule, frequency } = resolveSchedule(options, totalSteps);
-  checkTraining(model, train, options);
   const weights = prunableWeights(model, options.layers);
   const blockSize = options.blockSize ?? 1;
   if (!Number.isInteger(blockSize) || blockSize < 1) throw new RangeError(`prune: blockSize must be a positive integer, got ${blockSize}`);
@@ -238,69 +269,89 @@ export async function pruneDuringFineTuning(
   }
   let masks: tf.Tensor[] | undefined;
   let sparsity = 0;
-  const updateMasks = (step: number): void => {
+  const updateMasks = (step: number, store: WeightStore): void => {
     sparsity = polynomialDecaySparsity(step, schedule);
     const next = weights.map(({ layer, variable }) => {
-      const value = variable.read();
-      const [inUnits = 0, outUnits = 0] = value.shape;
-      const blocked = blockSize > 1 && layer.getClassName() === 'Dense';
-      const mask = blocked ? blockMagnitudeMask(value.dataSync(), inUnits, outUnits, blockSize, sparsity) : magnitudeMask(value.dataSync(), sparsity);
-      return tf.tensor(mask, value.shape);
+      const value = store.read(variable);
+      try {
+        const [inUnits = 0, outUnits = 0] = value.shape;
+        const blocked = blockSize > 1 && layer.getClassName() === 'Dense';
+        const mask = blocked ? blockMagnitudeMask(value.dataSync(), inUnits, outUnits, blockSize, sparsity) : magnitudeMask(value.dataSync(), sparsity);
+        return tf.tensor(mask, value.shape);
+      } finally {
+        value.dispose();
+      }
     });
     tf.dispose(masks);
     masks = next;
   };
-  const applyMasks = (): void => {
+  const applyMasks = (store: WeightStore): void => {
     if (masks === undefined) return;
     const current = masks;
-    // w * 0 is -0 for a negative w; + 0 makes it +0, so pruned weights share one bit pattern and
-    // compress as one run (half of them stored as -0 cost gzip about a bit each).
-    tf.tidy(() => weights.forEach(({ variable }, i) => variable.write(tf.add(tf.mul(variable.read(), current[i] as tf.Tensor), 0))));
+    weights.forEach(({ variable }, i) => {
+      const value = store.read(variable);
+      // w * 0 is -0 for a negative w; + 0 makes it +0, so pruned weights share one bit pattern and
+      // compress as one run (half of them stored as -0 cost gzip about a bit each).
+      const masked = tf.tidy(() => tf.add(tf.mul(value, current[i] as tf.Tensor), 0));
+      try {
+        store.write(variable, masked);
+      } finally {
+        tf.dispose([value, masked]);
+      }
+    });
   };
+  const modelWeights: WeightStore = { read: (w) => tf.clone(w.read()), write: (w, value) => w.write(value) };
 
-  let step = initialEpoch * stepsPerEpoch;
-  const resumedUpdate = lastMaskUpdateBefore(step, schedule, frequency);
+  const resumedUpdate = lastMaskUpdateBefore(initialEpoch * stepsPerEpoch, schedule, frequency);
   if (resumedUpdate !== undefined) {
     // Pruned weights are exactly zero after every step, so the zeros are the mask.
     masks = weights.map(({ variable }) => tf.tidy(() => tf.notEqual(variable.read(), 0).toFloat()));
     sparsity = polynomialDecaySparsity(resumedUpdate, schedule);
   }
+  const kernelReader = (store: WeightStore) => (layer: string): Float32Array => {
+    const entry = weights.find((w) => w.layer.name === layer);
+    if (!entry) throw new Error(`prune: layer '${layer}' has no pruned kernel`);
+    return tf.tidy(() => store.read(entry.variable).dataSync() as Float32Array);
+  };
+  let steps = initialEpoch * stepsPerEpoch;
   try {
-    for (let epoch = initialEpoch; epoch < options.epochs; epoch++) {
-      // Indices are < 2^31: the int32 view of the permutation is the batch index tensor's source, no per-batch copy.
-      const order = new Int32Array(epochPermutation(count, options.seed, epoch).buffer);
-      let lossSum = 0;
-      for (let b = 0; b < stepsPerEpoch; b++) {
-        options.signal?.throwIfAborted();
-        if (isMaskUpdateStep(step, schedule, frequency)) {
-          updateMasks(step);
-          applyMasks();
-        }
-        const idx = tf.tensor1d(order.subarray(b * options.batchSize, Math.min(count, (b + 1) * options.batchSize)), 'int32');
-        const [x, y] = [tf.gather(train.xs, idx), tf.gather(train.ys, idx)];
-        let loss: number;
-        try {
-          const out = await model.trainOnBatch(x, y);
-          loss = Array.isArray(out) ? (out[0] as number) : out;
-        } finally {
-          tf.dispose([idx, x, y]);
-        }
-        applyMasks();
-        step++;
-        lossSum += loss;
-        await hooks.onStep?.({ step, sparsity, loss });
-      }
-      await hooks.onEpochEnd?.({ epoch, loss: lossSum / stepsPerEpoch, sparsity });
-    }
+    await runEpochs(
+      model,
+      source,
+      {
+        epochs: options.epochs,
+        batchSize: options.batchSize,
+        seed: options.seed,
+        initialEpoch,
+        ...(options.signal ? { signal: options.signal } : {}),
+        ...(options.runner ? { runner: options.runner } : {}),
+      },
+      {
+        beforeStep: ({ step, weights: store }) => {
+          if (!isMaskUpdateStep(step, schedule, frequency)) return;
+          updateMasks(step, store);
+          applyMasks(store);
+        },
+        afterStep: ({ step, weights: store }) => {
+          applyMasks(store);
+          steps = step;
+          hooks.onStep?.({ step, sparsity, kernel: kernelReader(store) });
+        },
+        ...(hooks.onProgress
+          ? { onBatchEnd: (p) => hooks.onProgress!({ epoch: p.epoch, batch: p.batch + 1, batchesPerEpoch: p.batchesPerEpoch, step: steps, loss: p.loss, sparsity }) }
+          : {}),
+        onEpochEnd: (e) => hooks.onEpochEnd?.({ epoch: e.epoch, loss: e.loss, sparsity }),
+      },
+    );
     // The last scheduled update falls after the last step when endStep = totalSteps.
-    if (isMaskUpdateStep(step, schedule, frequency)) {
-      updateMasks(step);
-      applyMasks();
+    if (isMaskUpdateStep(steps, schedule, frequency)) {
+      updateMasks(steps, modelWeights);
+      applyMasks(modelWeights);
     }
   } finally {
     tf.dispose(masks); // strip: the zeros stay in the kernels, the masks go
   }
-  return { steps: step, sparsity, report: sparsityReport(model).filter((r) => weights.some((w) => w.layer.name === r.layer)) };
+  return { steps, sparsity, report: sparsityReport(model).filter((r) => weights.some((w) => w.layer.name === r.layer)) };
 }
 
 /** The last mask-update step before `step`, if any. */
@@ -330,24 +381,16 @@ function resolveSchedule(options: PruneOptions, totalSteps: number): { schedule:
   return { schedule: { initialSparsity, finalSparsity: targetSparsity, beginStep, endStep }, frequency };
 }
 
-function checkTraining(model: tf.LayersModel, train: { xs: tf.Tensor; ys: tf.Tensor }, options: PruneOptions): void {
+function checkTraining(model: tf.LayersModel, options: PruneOptions): void {
   const { epochs, batchSize } = options;
   if (!Number.isInteger(epochs) || epochs < 1) throw new RangeError(`prune: epochs must be a positive integer, got ${epochs}`);
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`prune: batchSize must be a positive integer, got ${batchSize}`);
-  const n = train.xs.shape[0];
-  if (n === undefined || n < 1 || train.ys.shape[0] !== n) {
-    throw new RangeError(`prune: xs and ys must be batch-first with the same, non-zero number of examples (xs ${train.xs.shape}, ys ${train.ys.shape})`);
-  }
   if (model.optimizer == null) throw new Error('prune: the model is not compiled; compile it (optimizer and loss) before fine-tuning');
 }
 
-/** pruneDuringFineTuning on an image set, its tensors built for the run and freed after. */
-export async function pruneOnImageSet(model: tf.LayersModel, set: ImageSet, options: PruneOptions, hooks: PruneHooks = {}): Promise<PruneResult> {
-  const xs = toInputTensor(set, 0, set.count);
-  const ys = toLabelTensor(set, 0, set.count);
-  try {
-    return await pruneDuringFineTuning(model, { xs, ys }, options, hooks);
-  } finally {
-    tf.dispose([xs, ys]);
+function checkTensors(train: { xs: tf.Tensor; ys: tf.Tensor }): void {
+  const n = train.xs.shape[0];
+  if (n === undefined || n < 1 || train.ys.shape[0] !== n) {
+    throw new RangeError(`prune: xs and ys must be batch-first with the same, non-zero number of examples (xs ${train.xs.shape}, ys ${train.ys.shape})`);
   }
 }

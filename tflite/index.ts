@@ -3,7 +3,7 @@
 export { convert, buildGraph } from './convert/convert';
 export type { ConvertOptions } from './convert/convert';
 export { lowerModel } from './convert/lower-model';
-export { supportedLayerClasses } from './convert/registry';
+export { converterTable, supportedLayerClasses } from './convert/registry';
 export { SUPPORTED_ACTIVATIONS } from './convert/layers/activations';
 export { readTflite, expectedDataBytes } from './reader/read-tflite';
 export { byteBudget, layerOfTensor } from './reader/byte-budget';
@@ -16,6 +16,8 @@ export type { OptimizeOptions } from './graph/passes';
 export type * from './graph/graph';
 export { opVersion, MAX_VERSION_TFLITE_2_9 } from './schema/op-versions';
 export * from './schema/enums';
+export * from './metadata';
+export { checkSupported } from './convert/lower-model';
 export {
   ConversionError, UnsupportedLayerError, UnsupportedLayerConfigError, UnsupportedModelError, InvalidTfliteError,
 } from './errors';

@@ -12,6 +12,7 @@ import { float16Transform } from './quantize/float16';
 import type { LoadInterpreter } from './quantize/graph-calibration';
 import { sparseWeightsTransform, type SparseWeightsReport } from './quantize/sparse-weights';
 import type { Graph } from './graph/graph';
+import { appendAssociatedFiles, classifierMetadata, type ClassifierMetadataOptions } from './metadata/classifier';
 
 import type { QuantizationVariant } from '../contracts/variants';
 
@@ -30,6 +31,11 @@ export interface VariantOptions {
    * says which weights were encoded and why the others stayed dense.
    */
   sparseWeights?: boolean;
+  /**
+   * TFLite Model Metadata for an image classifier (name, version, normalization, labels.txt):
+   * the same in every variant, written into the flatbuffer with the labels packed after it.
+   */
+  classifier?: ClassifierMetadataOptions;
 }
 
 export interface VariantFile {
@@ -46,17 +52,28 @@ export class VariantOptionsError extends Error {
 }
 
 export async function convertVariant(model: LayersModel, variant: QuantizationVariant, options: VariantOptions = {}): Promise<VariantFile> {
+  const parts = options.classifier ? classifierMetadata(options.classifier) : undefined;
+  const written = await writeVariant(model, variant, options, parts ? [parts.entry] : []);
+  return parts ? { ...written, bytes: appendAssociatedFiles(written.bytes, parts.files) } : written;
+}
+
+async function writeVariant(
+  model: LayersModel,
+  variant: QuantizationVariant,
+  options: VariantOptions,
+  metadata: ReadonlyArray<{ name: string; data: Uint8Array }>,
+): Promise<VariantFile> {
   const sparse: SparseWeightsReport | undefined = options.sparseWeights ? { encoded: [], dense: [] } : undefined;
   // Sparse encoding runs last, on the weights as the file will store them.
   const withSparse = (transforms: Array<(g: Graph) => Graph>) => (sparse ? [...transforms, sparseWeightsTransform(sparse)] : transforms);
   const file = (bytes: Uint8Array): VariantFile => ({ variant, bytes, ...(sparse ? { sparse } : {}) });
   switch (variant) {
     case 'float32':
-      return file(convert(model, { description: options.description, graphTransforms: withSparse([]) }));
+      return file(convert(model, { description: options.description, metadata, graphTransforms: withSparse([]) }));
     case 'float16':
-      return file(convert(model, { description: options.description, graphTransforms: withSparse([float16Transform()]) }));
+      return file(convert(model, { description: options.description, metadata, graphTransforms: withSparse([float16Transform()]) }));
     case 'dynamic-int8':
-      return file(convert(model, { description: options.description, graphTransforms: withSparse([dynamicRangeTransform()]) }));
+      return file(convert(model, { description: options.description, metadata, graphTransforms: withSparse([dynamicRangeTransform()]) }));
     case 'int8': {
       if (!options.calibration || options.calibration.samples.length === 0) {
         throw new VariantOptionsError('the int8 variant needs representative samples to calibrate activations: pass calibration samples');
@@ -64,6 +81,7 @@ export async function convertVariant(model: LayersModel, variant: QuantizationVa
       const { bytes, report } = await convertFullInt8(model, options.calibration.samples, options.calibration.load, {
         int8Io: options.int8Io,
         description: options.description,
+        metadata,
         graphTransforms: withSparse([]),
       });
       const params = (list: typeof report.inputs) => list.map((p) => ({ name: p.name, scale: p.scale, zeroPoint: p.zeroPoint }));

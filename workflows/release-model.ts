@@ -181,12 +181,17 @@ function failureMessage(err: unknown): string {
 }
 
 /** Converts every variant in parallel; one failing variant fails only its branch (float32 fails the release). */
+/** What every file's TFLite metadata names (see activities/convert.ts). */
+function releaseInfo(spec: ReleaseSpec): { model: string; version?: string; description?: string } {
+  return { model: spec.model, ...(spec.version ? { version: spec.version } : {}), ...(spec.description ? { description: spec.description } : {}) };
+}
+
 async function convertVariants(variants: ModelVariant[], spec: ReleaseSpec, trained: ArtifactRef, pruning: PruneOutcome, data: PreparedDataRef) {
   const settled = await Promise.allSettled(
     variants.map(async (variant) => {
-      if (!isPrunedVariant(variant)) return convert({ model: trained, variant, data, quantization: spec.quantization, seed: spec.training.seed });
+      if (!isPrunedVariant(variant)) return convert({ model: trained, variant, data, quantization: spec.quantization, seed: spec.training.seed, release: releaseInfo(spec) });
       if (!pruning?.ok) throw new PruneFailed(pruning?.error ?? 'pruning did not run');
-      return convert({ model: pruning.pruned.model, variant, data, quantization: spec.quantization, seed: spec.training.seed });
+      return convert({ model: pruning.pruned.model, variant, data, quantization: spec.quantization, seed: spec.training.seed, release: releaseInfo(spec) });
     }),
   );
   return settled.map((r, i): ConversionResult => {

@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { byteBudget, InvalidTfliteError, readTflite } from '../../tflite';
 import type { TensorDescription, TfliteModelDescription } from '../../tflite';
 import { parseArgs } from '../args';
+import { formatModelMetadata } from './inspect-metadata';
 import { UsageError, type CommandIO } from '../io';
 
 const USAGE = 'liteship inspect <file.tflite> [--json]';
@@ -55,6 +56,7 @@ export function formatDescription(file: string, d: TfliteModelDescription): stri
   }
   lines.push('', `metadata (${d.metadata.length}):`);
   for (const m of d.metadata) lines.push(`  ${m.name}: buffer ${m.buffer}, ${m.bytes} bytes${m.text === undefined ? '' : ` = ${JSON.stringify(m.text)}`}`);
+  lines.push(...formatModelMetadata(d));
   lines.push('', 'bytes:');
   lines.push(`  weights    ${budget.weightBytes} (${percent(budget.weightBytes, budget.fileBytes)})`);
   for (const layer of budget.layers) {

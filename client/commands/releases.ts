@@ -1,4 +1,5 @@
 /** `liteship releases <model>`: the published versions of a model, oldest first. */
+import { architectureLabel } from '../../contracts';
 import { parseArgs } from '../args';
 import { openStorage } from '../storage';
 import { UsageError, type CommandIO } from '../io';
@@ -30,7 +31,7 @@ export async function releasesCommand(argv: string[], io: CommandIO): Promise<nu
     `${(m.summary.tfliteAccuracy * 100).toFixed(2)}%`,
     formatBytes(m.summary.tfliteBytes),
     `${m.summary.latencyP50Ms.toFixed(3)} ms`,
-    m.spec.architecture,
+    architectureLabel(m.spec.architecture),
     m.chosenVariant ?? 'float32',
     m.dataset.fingerprint.slice(0, 12),
     m.pipeline.gitCommit.slice(0, 12),

@@ -1,5 +1,5 @@
 // Layer class name -> lowering. The single source of what convert() supports.
-import { activationLayers } from './layers/activations';
+import { activationLayers, SUPPORTED_ACTIVATIONS } from './layers/activations';
 import { lowerConv2D, lowerDepthwiseConv2D, lowerSeparableConv2D } from './layers/conv';
 import { lowerDense } from './layers/dense';
 import { mergeLayers } from './layers/merge';
@@ -25,4 +25,9 @@ export const NESTED_MODEL_CLASSES = ['Sequential', 'Model', 'Functional'] as con
 
 export function supportedLayerClasses(): string[] {
   return Object.keys(LAYER_LOWERINGS).sort();
+}
+
+/** What the converter can write, for callers that check a model before training it (ml/architectures). */
+export function converterTable(): { layerClasses: string[]; activations: string[] } {
+  return { layerClasses: supportedLayerClasses(), activations: [...SUPPORTED_ACTIVATIONS] };
 }

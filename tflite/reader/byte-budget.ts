@@ -37,7 +37,9 @@ export function byteBudget(model: TfliteModelDescription): ByteBudget {
     }
   }
   const weightBytes = [...byLayer.values()].reduce((sum, e) => sum + e.bytes, 0);
-  const metadataBytes = model.buffers.filter((b) => metadataBuffers.has(b.index)).reduce((sum, b) => sum + b.bytes, 0);
+  // Metadata buffers plus the associated files packed after the flatbuffer (labels.txt).
+  const metadataBytes = model.buffers.filter((b) => metadataBuffers.has(b.index)).reduce((sum, b) => sum + b.bytes, 0) +
+    (model.associatedFiles ?? []).reduce((sum, f) => sum + f.bytes, 0);
   return {
     fileBytes: model.fileBytes,
     weightBytes,

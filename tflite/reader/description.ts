@@ -1,4 +1,5 @@
 // The typed description readTflite() returns: everything `liteship inspect` prints.
+import type { ModelMetadataDescription } from '../metadata/types';
 
 export interface QuantizationDescription {
   scale: number[];
@@ -66,6 +67,14 @@ export interface MetadataDescription {
   text?: string;
 }
 
+/** A file packed in the zip appended after the flatbuffer (TFLite Support associated files). */
+export interface AssociatedFileDescription {
+  name: string;
+  bytes: number;
+  /** Content of text files (labels.txt). */
+  text?: string;
+}
+
 export interface BufferDescription {
   index: number;
   bytes: number;
@@ -88,4 +97,8 @@ export interface TfliteModelDescription {
   metadata: MetadataDescription[];
   minRuntimeVersion?: string;
   buffers: BufferDescription[];
+  /** The TFLITE_METADATA entry (TFLite Support's ModelMetadata), when the file has one. */
+  modelMetadata?: ModelMetadataDescription;
+  /** Files packed after the flatbuffer, when the file has TFLite Support metadata. */
+  associatedFiles?: AssociatedFileDescription[];
 }

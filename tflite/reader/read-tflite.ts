@@ -2,9 +2,12 @@
 // typed description. Reads only; never executes the model.
 import { InvalidTfliteError } from '../errors';
 import { elementCount } from '../graph/graph';
+import { readModelMetadata } from '../metadata/read';
+import { TFLITE_METADATA } from '../metadata/schema';
+import { readAppendedZip } from '../metadata/zip';
 import { bytesPerElement, operatorName, tensorTypeName } from '../schema/enums';
 import type {
-  BufferDescription, MetadataDescription, OperatorCodeDescription, OperatorDescription,
+  AssociatedFileDescription, BufferDescription, MetadataDescription, OperatorCodeDescription, OperatorDescription,
   SignatureDescription, SubGraphDescription, TensorDescription, TfliteModelDescription,
 } from './description';
 import { decodeBuiltinOptions } from './options';
@@ -106,6 +109,7 @@ export function readTflite(bytes: Uint8Array): TfliteModelDescription {
       : undefined;
     return { name, buffer, bytes: buffers[buffer]?.bytes ?? 0, text };
   });
+  const tfliteMetadata = data[metadata.find((m) => m.name === TFLITE_METADATA)?.buffer ?? -1];
   const tensorAt = (i: number): TensorDescription => {
     const tensor = main.tensors[i];
     if (tensor === undefined) throw new InvalidTfliteError(`subgraph input/output ${i} is not a tensor index (the subgraph has ${main.tensors.length} tensors)`);
@@ -125,7 +129,16 @@ export function readTflite(bytes: Uint8Array): TfliteModelDescription {
     metadata,
     minRuntimeVersion: metadata.find((m) => m.name === 'min_runtime_version')?.text,
     buffers,
+    ...(tfliteMetadata ? { modelMetadata: readModelMetadata(tfliteMetadata), associatedFiles: associatedFiles(bytes) } : {}),
   };
+}
+
+/** Files packed after the flatbuffer (looked for only in files that carry TFLite Support metadata). */
+function associatedFiles(bytes: Uint8Array): AssociatedFileDescription[] {
+  return (readAppendedZip(bytes) ?? []).map(({ name, data }) => {
+    const text = new TextDecoder('utf-8', { fatal: false }).decode(data);
+    return { name, bytes: data.length, ...(name.endsWith('.txt') ? { text } : {}) };
+  });
 }
 
 /** Element count x element size, for checking that a constant's buffer matches its shape. */

@@ -89,7 +89,7 @@ describe('bad input', () => {
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('is not a valid release spec (4 problems)');
     expect(run.stderr).toContain('model: "Bad Name" must be lowercase letters');
-    expect(run.stderr).toContain('architecture: must be one of "mlp", "cnn", got "transformer"');
+    expect(run.stderr).toContain('architecture: must be one of "mlp", "cnn", "mobilenet-v2", or an object');
     expect(run.stderr).toContain('data: must be an object, got nothing');
     expect(run.stderr).toContain('training.epochs: must be between 1 and 1000, got 0');
   });

@@ -50,7 +50,7 @@ describe('validateSpec', () => {
     [{ ...minimal, model: 'MNIST!' }, 'model', 'lowercase letters'],
     [{ ...minimal, model: '_liteship' }, 'model', 'lowercase letters'],
     [{ data: { source: 'mnist' } }, 'model', 'must be a non-empty string, got nothing'],
-    [{ ...minimal, architecture: 'resnet' }, 'architecture', 'must be one of "mlp", "cnn", got "resnet"'],
+    [{ ...minimal, architecture: 'resnet' }, 'architecture', 'must be one of "mlp", "cnn", "mobilenet-v2", or an object'],
     [{ ...minimal, data: { source: 'ftp' } }, 'data.source', 'must be one of "mnist", "idx", "csv"'],
     [{ ...minimal, data: undefined }, 'data', 'must be an object, got nothing'],
     [{ ...minimal, training: { epochs: 0 } }, 'training.epochs', 'between 1 and 1000, got 0'],

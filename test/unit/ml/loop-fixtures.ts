@@ -1,4 +1,4 @@
-// Models, data and weight comparisons shared by the fitFast tests (wasm and tfjs-node).
+// Models, data and weight comparisons shared by the epoch-loop tests (wasm and tfjs-node).
 import * as tf from '@tensorflow/tfjs';
 
 /** A small CNN (conv, pool, dense) with fixed initial weights, compiled like liteship's models. */

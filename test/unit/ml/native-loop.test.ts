@@ -1,4 +1,4 @@
-// fitFast on tfjs-node: the hand-written dense-stack step (ml/native-dense.ts)
+// The epoch loop on tfjs-node: the hand-written dense-stack step (ml/native-dense.ts)
 // and the tape step with TensorFlow's ResourceApplyAdam (ml/native-ops.ts) train
 // to the weights model.fit reaches, fall back where they do not apply, keep the
 // model's variables current, and leak nothing. Skipped when the native addon is
@@ -7,16 +7,18 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import { initTrainingBackend } from '../../../ml/backend';
-import { brightThirds, maxDifference, smallCnn, weightsOf } from './fit-fixtures';
-import { fitFast } from '../../../ml/fast-fit';
+import { brightThirds, maxDifference, smallCnn, weightsOf } from './loop-fixtures';
+import { tensorBatches } from '../../../ml/data/batches';
+import { runEpochs } from '../../../ml/loop/epoch-loop';
+import type { LoopOptions } from '../../../ml/loop/epoch-loop';
 import { planDenseStack } from '../../../ml/native-dense';
 
 jest.setTimeout(120_000);
 
-/** Adam's learning rate in these models (mlp() here, smallCnn() in fit-fixtures). */
+/** Adam's learning rate in these models (mlp() here, smallCnn() in loop-fixtures). */
 const LEARNING_RATE = 0.01;
 /**
- * How far fitFast's weights may sit from model.fit's after the same 2 epochs (12 Adam steps).
+ * How far the loop's weights may sit from model.fit's after the same 2 epochs (12 Adam steps).
  * The two paths sum the same products in a different order (fused TF kernels vs tfjs' tape, and
  * oneDNN picks AVX-512 or AVX2 blocking per CPU), so gradients differ by float32 rounding. Adam's
  * step lr * m / (sqrt(v) + eps) is scale-free in the gradient: for a component that is a near-
@@ -52,11 +54,13 @@ function mlp({ loss = 'categoricalCrossentropy', flatten = true, hidden = 'relu'
     tf.layers.dense({ units: 3, activation: 'softmax', kernelInitializer: init(3) }),
   ];
   const model = tf.sequential({ layers });
-  model.compile({ optimizer: tf.train.adam(LEARNING_RATE), loss, metrics: ['accuracy'] });
+  model.compile({ optimizer: tf.train.adam(0.01), loss, metrics: ['accuracy'] });
   return model;
 }
 
-describeNative('fitFast on tfjs-node', () => {
+const fit = (model: tf.LayersModel, xs: tf.Tensor, ys: tf.Tensor, opts: LoopOptions) => runEpochs(model, tensorBatches(xs, ys), opts);
+
+describeNative('the epoch loop on tfjs-node', () => {
   beforeAll(async () => {
     await initTrainingBackend('tensorflow');
   });
@@ -66,13 +70,13 @@ describeNative('fitFast on tfjs-node', () => {
     const reference = mlp();
     const history = await reference.fit(xs, ys, { epochs: 2, batchSize: 16, shuffle: false, verbose: 0 });
     const model = mlp();
-    const result = await fitFast(model, xs, ys, { epochs: 2, batchSize: 16, seed: 1, shuffle: false });
+    const result = await fit(model, xs, ys, { epochs: 2, batchSize: 16, seed: 1, shuffle: false });
     expect(result.method).toBe('native-dense');
     expect(maxDifference(weightsOf(reference), weightsOf(mlp()))).toBeGreaterThan(1e-2);
     expect(maxDifference(weightsOf(model), weightsOf(reference))).toBeLessThan(SAME_TRAINING);
     result.epochs.forEach((e, i) => {
       expect(e.loss).toBeCloseTo(history.history.loss![i] as number, 4);
-      expect(e.acc).toBeCloseTo(history.history.acc![i] as number, 6);
+      expect(e.accuracy).toBeCloseTo(history.history.acc![i] as number, 6);
     });
     tf.dispose([xs, ys, labels]);
   });
@@ -89,7 +93,7 @@ describeNative('fitFast on tfjs-node', () => {
       const reference = mlp(options);
       await reference.fit(x, y, { epochs: 2, batchSize: 16, shuffle: false, verbose: 0 });
       const model = mlp(options);
-      const result = await fitFast(model, x, y, { epochs: 2, batchSize: 16, seed: 1, shuffle: false });
+      const result = await fit(model, x, y, { epochs: 2, batchSize: 16, seed: 1, shuffle: false });
       expect(result.method).toBe('native-dense');
       expect(maxDifference(weightsOf(model), weightsOf(reference))).toBeLessThan(SAME_TRAINING);
     }
@@ -101,57 +105,54 @@ describeNative('fitFast on tfjs-node', () => {
     const reference = smallCnn();
     await reference.fit(xs, ys, { epochs: 2, batchSize: 16, shuffle: false, verbose: 0 });
     const model = smallCnn();
-    const result = await fitFast(model, xs, ys, { epochs: 2, batchSize: 16, seed: 1, shuffle: false });
+    const result = await fit(model, xs, ys, { epochs: 2, batchSize: 16, seed: 1, shuffle: false });
     expect(result.method).toBe('tape+native-adam');
     expect(maxDifference(weightsOf(model), weightsOf(reference))).toBeLessThan(SAME_TRAINING);
     const plain = smallCnn();
-    expect((await fitFast(plain, xs, ys, { epochs: 2, batchSize: 16, seed: 1, shuffle: false, fusedAdam: false })).method).toBe('tape+optimizer');
+    expect((await fit(plain, xs, ys, { epochs: 2, batchSize: 16, seed: 1, shuffle: false, runner: { fusedAdam: false } })).method).toBe('tape+optimizer');
     expect(maxDifference(weightsOf(plain), weightsOf(reference))).toBeLessThan(SAME_TRAINING);
     tf.dispose([xs, ys, labels]);
   });
 
   test('planDenseStack accepts only what its step computes', () => {
     const { xs, ys, labels } = brightThirds(4);
-    expect(typeof planDenseStack(mlp(), xs)).toBe('object');
-    expect(planDenseStack(smallCnn(), xs)).toMatch(/is a Conv2D/);
-    expect(planDenseStack(mlp({ extra: tf.layers.dropout({ rate: 0.5 }) }), xs)).toMatch(/is a Dropout/);
+    expect(typeof planDenseStack(mlp())).toBe('object');
+    expect(planDenseStack(smallCnn())).toMatch(/is a Conv2D/);
+    expect(planDenseStack(mlp({ extra: tf.layers.dropout({ rate: 0.5 }) }))).toMatch(/is a Dropout/);
     const regularized = tf.sequential({
       layers: [tf.layers.dense({ inputShape: [64], units: 3, activation: 'softmax', kernelRegularizer: tf.regularizers.l2() })],
     });
-    expect(planDenseStack(regularized, xs.reshape([4, 64]))).toMatch(/regularizer/);
+    expect(planDenseStack(regularized)).toMatch(/regularizer/);
     const sigmoid = tf.sequential({ layers: [tf.layers.dense({ inputShape: [64], units: 3, activation: 'sigmoid' })] });
-    expect(planDenseStack(sigmoid, xs.reshape([4, 64]))).toMatch(/activation sigmoid/);
-    expect(planDenseStack(mlp({ flatten: false }), xs)).toMatch(/rank 4 without a leading Flatten/);
+    expect(planDenseStack(sigmoid)).toMatch(/activation sigmoid/);
+    const unflattened = tf.sequential({ layers: [tf.layers.dense({ inputShape: [8, 8], units: 3, activation: 'softmax' })] });
+    expect(planDenseStack(unflattened)).toMatch(/rank 3 without a leading Flatten/);
     const frozen = mlp();
     frozen.layers[1]!.trainable = false;
-    expect(planDenseStack(frozen, xs)).toMatch(/non-trainable/);
+    expect(planDenseStack(frozen)).toMatch(/non-trainable/);
     tf.dispose([xs, ys, labels]);
   });
 
   test('the model holds the trained weights in onEpochEnd and after an abort; nothing leaks', async () => {
     const { xs, ys, labels } = brightThirds(96);
     const model = mlp();
-    await fitFast(model, xs, ys, { epochs: 1, batchSize: 16, seed: 1 }); // first call creates the backend's constants
+    await fit(model, xs, ys, { epochs: 1, batchSize: 16, seed: 1 }); // first call creates the backend's constants and Adam's state
     const tensors = tf.memory().numTensors;
 
     const seenInEpochEnd: Float32Array[][] = [];
-    await fitFast(model, xs, ys, { epochs: 2, batchSize: 16, seed: 2, onEpochEnd: () => void seenInEpochEnd.push(weightsOf(model)) });
+    await runEpochs(model, tensorBatches(xs, ys), { epochs: 2, batchSize: 16, seed: 2 }, { onEpochEnd: () => void seenInEpochEnd.push(weightsOf(model)) });
     expect(maxDifference(seenInEpochEnd[1]!, weightsOf(model))).toBe(0);
     expect(maxDifference(seenInEpochEnd[0]!, seenInEpochEnd[1]!)).toBeGreaterThan(0);
     expect(tf.memory().numTensors).toBe(tensors);
 
     const before = weightsOf(model);
     const controller = new AbortController();
-    const run = fitFast(model, xs, ys, {
-      epochs: 2,
-      batchSize: 16,
-      seed: 3,
-      progressEveryMs: 0,
-      signal: controller.signal,
-      onBatchEnd: (batch) => {
-        if (batch === 2) controller.abort(new Error('stop'));
-      },
-    });
+    const run = runEpochs(
+      model,
+      tensorBatches(xs, ys),
+      { epochs: 2, batchSize: 16, seed: 3, progressIntervalMs: 0, signal: controller.signal },
+      { onBatchEnd: ({ batch }) => void (batch === 2 && controller.abort(new Error('stop'))) },
+    );
     await expect(run).rejects.toThrow('stop');
     expect(maxDifference(weightsOf(model), before)).toBeGreaterThan(0); // three batches trained, and written back
     expect(tf.memory().numTensors).toBe(tensors);

@@ -1,0 +1,11 @@
+export { architectureLabel, buildArchitecture } from './build';
+export type { BuildOptions, SavedModelFiles } from './build';
+export { assertConvertible, convertibilityProblems } from './convertible';
+export { freezeBatchNormStatistics, NEW_HEAD_NAME, prepareFineTune } from './fine-tune';
+export type { FineTuneOptions } from './fine-tune';
+export { layerTypeProblems, sequentialFromLayers, supportedLayerTypes } from './layer-list';
+export { checkMobileNetV2Input, makeDivisible, mobileNetV2 } from './mobilenet-v2';
+export { loadSavedLayersModel } from './saved-model';
+export type { ReadWeightFile } from './saved-model';
+export { ArchitectureError } from './types';
+export type { ArchitectureChoice, ConverterTable, LayerConfig } from './types';
