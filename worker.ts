@@ -11,6 +11,7 @@ import { runtimeVersions } from './activities/runtime-versions';
 import { activitiesOfRole, TASK_QUEUE_OF_ROLE, WORKER_ROLES, type WorkerRole } from './contracts';
 import { pipelineBuild } from './infra/build-info';
 import { connectionOptionsFor, describeConfig, loadConfig, workflowUrlFor } from './infra/config';
+import { instanceGoneReason, watchStackInstance } from './infra/local-stack';
 import { repoRoot } from './infra/paths';
 import { prepareServices } from './infra/prepare-services';
 import { createObjectStore } from './infra/s3-object-store';
@@ -21,6 +22,10 @@ export type { WorkerRole } from './contracts';
 export async function runWorkers(roles: WorkerRole[], opts: { log?: (line: string) => void; signal?: AbortSignal } = {}): Promise<void> {
   const log = opts.log ?? ((line: string) => process.stderr.write(`[worker ${roles.join('+')}] ${line}\n`));
   const config = loadConfig();
+  // A local worker belongs to the stack instance it was started for (client/local-workers.ts): never another.
+  const instance = process.env.LITESHIP_STACK_INSTANCE;
+  const gone = instance ? instanceGoneReason(config.stateDir, instance) : undefined;
+  if (gone) throw new Error(`not starting: ${gone}; \`liteship run\` or \`liteship dev up\` starts workers for the running stack`);
   await prepareServices(config, log);
   log(describeConfig(config));
   const connection = await NativeConnection.connect(connectionOptionsFor(config));
@@ -45,6 +50,9 @@ export async function runWorkers(roles: WorkerRole[], opts: { log?: (line: strin
               workflowsPath: require.resolve('./workflows'),
               activities: pick('pipeline'),
               maxConcurrentActivityTaskExecutions: 2,
+              // Beats every 3 s (keep-alive.ts) reach the server promptly: the 20 s heartbeat timeouts keep a wide margin.
+              maxHeartbeatThrottleInterval: '3s',
+              defaultHeartbeatThrottleInterval: '3s',
             })
           : Worker.create({
               ...base,
@@ -60,7 +68,19 @@ export async function runWorkers(roles: WorkerRole[], opts: { log?: (line: strin
     log(`polling ${roles.map((r) => TASK_QUEUE_OF_ROLE[r]).join(' and ')}`);
     const stop = () => workers.forEach((w) => w.shutdown());
     opts.signal?.addEventListener('abort', stop, { once: true });
-    await Promise.all(workers.map((w) => w.run()));
+    const unwatch = instance
+      ? watchStackInstance(config.stateDir, instance, (reason) => {
+          log(`stopping: ${reason}`);
+          stop();
+          // Shutdown waits for polls that a dead server never answers: do not outlive it by more than seconds.
+          setTimeout(() => process.exit(0), 5000).unref();
+        })
+      : () => undefined;
+    try {
+      await Promise.all(workers.map((w) => w.run()));
+    } finally {
+      unwatch();
+    }
   } finally {
     await connection.close();
   }

@@ -4,7 +4,6 @@
  * which must agree with the tfjs model's within the spec's gap.
  */
 import { gzipSync } from 'node:zlib';
-import { heartbeat } from '@temporalio/activity';
 import { FailureType, type ArtifactRef, type BenchmarkReport, type BenchmarkSpec, type FailureDeclaration, type LatencyFigures, type ModelVariant, type PreparedDataRef } from '../contracts';
 import { imageSize, normalizePixels, scoreClassifier } from '../ml';
 import { measureModelMemory } from '../tflite/runtimes/memory';
@@ -15,6 +14,8 @@ import { latencyHistogram } from './latency-histogram';
 import { percentile } from './percentile';
 
 export { percentile } from './percentile';
+import { faultPoint } from './fault-point';
+import { keepAlive, type StageReporter } from './keep-alive';
 
 export interface BenchmarkInput {
   variant: ModelVariant;
@@ -40,7 +41,11 @@ export function latencyFigures(samplesMs: number[]): LatencyFigures {
 }
 
 export function createBenchmark(artifacts: ArtifactIO, datasets: DatasetCache) {
-  return async function benchmark({ variant, tflite, data, tfjsAccuracy, settings, checkParity }: BenchmarkInput): Promise<BenchmarkReport> {
+  return (input: BenchmarkInput): Promise<BenchmarkReport> => keepAlive((stage) => runBenchmark(input, stage));
+
+  async function runBenchmark({ variant, tflite, data, tfjsAccuracy, settings, checkParity }: BenchmarkInput, stage: StageReporter): Promise<BenchmarkReport> {
+    stage(`benchmarking ${variant}`);
+    await faultPoint('benchmark:start');
     const [bytes, dataset] = await Promise.all([artifacts.get(tflite), datasets.get(data.dataset)]);
     const test = dataset.test;
 
@@ -63,14 +68,14 @@ export function createBenchmark(artifacts: ArtifactIO, datasets: DatasetCache) {
         interpreter.predict(sample, inputShape);
         samples.push(msSince(start));
       }
-      heartbeat({ stage: 'latency done' });
+      stage('latency done');
 
       let scored = 0;
       const metrics = await scoreClassifier(
         (images, n) => {
           const out: Float32Array[] = [];
           for (let i = 0; i < n; i++) out.push(interpreter.predict(images.subarray(i * pixels, (i + 1) * pixels), inputShape));
-          if ((scored += n) % 1000 < n) heartbeat({ stage: 'accuracy', scored });
+          if ((scored += n) % 1000 < n) stage('accuracy', { scored });
           return concat(out);
         },
         test,
@@ -102,7 +107,7 @@ export function createBenchmark(artifacts: ArtifactIO, datasets: DatasetCache) {
     } finally {
       interpreter.dispose();
     }
-  };
+  }
 }
 
 function concat(parts: Float32Array[]): Float32Array {

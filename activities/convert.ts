@@ -21,6 +21,8 @@ import { loadInterpreter } from '../tflite/runtimes/tfjs-tflite-node';
 import { convertVariant } from '../tflite/variants';
 import type { ArtifactIO } from './artifact-io';
 import type { DatasetCache } from './dataset-cache';
+import { faultPoint } from './fault-point';
+import { keepAlive } from './keep-alive';
 
 export interface ConvertInput {
   /** The trained model, or the pruned one for `pruned-*` variants. */
@@ -65,8 +67,10 @@ export async function calibrationSamplesFrom(train: ExampleSource, count: number
 }
 
 export function createConvert(artifacts: ArtifactIO, datasets: DatasetCache) {
-  return async function convert({ model: ref, variant, data, quantization, seed, release }: ConvertInput): Promise<ConvertedModelRef> {
+  return ({ model: ref, variant, data, quantization, seed, release }: ConvertInput): Promise<ConvertedModelRef> => keepAlive(async (stage) => {
     const workflowId = Context.current().info.workflowExecution?.workflowId ?? 'unknown-workflow';
+    stage(`converting ${variant}`);
+    await faultPoint('convert:start');
     const model = await deserializeModel(await artifacts.get(ref));
     try {
       const encoding = quantizationOf(variant);
@@ -86,5 +90,5 @@ export function createConvert(artifacts: ArtifactIO, datasets: DatasetCache) {
     } finally {
       model.dispose();
     }
-  };
+  });
 }

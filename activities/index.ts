@@ -13,6 +13,7 @@ import { createPrepareData } from './prepare-data';
 import { createPublish } from './publish';
 import { createRecipeActivities } from './recipe';
 import { createPrune } from './prune';
+import { createAbandonReleaseClaim } from './release-claim';
 import { createTrain } from './train';
 
 export type { ActivityDeps } from './deps';
@@ -23,7 +24,7 @@ export function createActivities(deps: ActivityDeps) {
   const datasets = new DatasetCache(artifacts);
   const dataDeps = { readLocation: deps.readLocation, folders: createFolderReader(deps.listLocation, deps.readLocation) };
   return withFailureMapping({
-    prepareData: createPrepareData(artifacts, dataDeps),
+    prepareData: createPrepareData(artifacts, { ...dataDeps, store: deps.store }),
     train: createTrain(deps, artifacts, datasets),
     evaluate: createEvaluate(artifacts, datasets),
     prune: createPrune(deps, artifacts, datasets),
@@ -33,6 +34,7 @@ export function createActivities(deps: ActivityDeps) {
     moveChannel: createMoveChannel(deps),
     channelHead: createChannelHead(deps),
     ...createRecipeActivities({ ...deps, data: dataDeps }),
+    abandonReleaseClaim: createAbandonReleaseClaim(deps.store),
   });
 }
 

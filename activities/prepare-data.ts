@@ -4,7 +4,7 @@
  * are decoded a few images at a time and each shard is uploaded as it fills, so a folder larger
  * than the worker's memory prepares fine.
  */
-import { heartbeat, log } from '@temporalio/activity';
+import { Context, log } from '@temporalio/activity';
 import { storageKeys, type DataSpec, type PreparedDataRef } from '../contracts';
 import {
   DATASET_FORMAT,
@@ -23,9 +23,14 @@ import {
 } from '../ml';
 import { sha256Hex, type ArtifactIO } from './artifact-io';
 import type { ActivityDeps } from './deps';
+import { keepAlive } from './keep-alive';
+import { assertVersionFree } from './release-claim';
+import type { ObjectStore } from '../infra/object-store';
 
 export interface PrepareDataInput {
   data: DataSpec;
+  /** A spec's explicit version, checked first: a taken version is refused before any training. */
+  release?: { model: string; version: string };
 }
 
 function idxImageSet(images: Uint8Array, labels: Uint8Array, names: { images: string; labels: string }, numClasses: number) {
@@ -113,14 +118,18 @@ export async function datasetFingerprint(data: DataSpec, deps: PrepareDeps): Pro
   return sha256Hex(encodeDatasetManifest(await buildManifest(data, deps, hashOnly)));
 }
 
-export function createPrepareData(artifacts: ArtifactIO, deps: PrepareDeps) {
-  return async function prepareData({ data }: PrepareDataInput): Promise<PreparedDataRef> {
-    heartbeat({ stage: 'reading' });
+export function createPrepareData(artifacts: ArtifactIO, deps: PrepareDeps & { store: ObjectStore }) {
+  return ({ data, release }: PrepareDataInput): Promise<PreparedDataRef> => keepAlive(async (stage) => {
+    if (release) {
+      stage('checking the version is free');
+      await assertVersionFree(deps.store, release.model, release.version, Context.current().info.workflowExecution?.workflowId ?? 'unknown-workflow');
+    }
+    stage('reading');
     let shards = 0;
     const store: StoreShard = async (bytes) => {
       const sha256 = sha256Hex(bytes);
       await artifacts.putOnce(storageKeys.datasetShard(sha256), bytes, sha256);
-      heartbeat({ stage: 'storing shards', shards: ++shards });
+      stage('storing shards', { shards: ++shards });
       return { sha256, bytes: bytes.byteLength };
     };
     const manifest = await buildManifest(data, deps, store);
@@ -139,5 +148,5 @@ export function createPrepareData(artifacts: ArtifactIO, deps: PrepareDeps) {
       ...(manifest.labels ? { labels: manifest.labels } : {}),
       ...(manifest.skipped.length > 0 ? { skippedCount: manifest.skipped.length } : {}),
     };
-  };
+  });
 }

@@ -11,6 +11,7 @@ import type { ArtifactIO } from './artifact-io';
 import type { DatasetCache } from './dataset-cache';
 import type { ActivityDeps } from './deps';
 import { EpochHeartbeat } from './epoch-heartbeat';
+import { faultPoint } from './fault-point';
 
 export interface PruneInput {
   spec: ReleaseSpec;
@@ -58,6 +59,7 @@ export function createPrune(deps: Pick<ActivityDeps, 'initBackend'>, artifacts: 
             const ref = await artifacts.put(storageKeys.pruneCheckpoint(workflowId, done), await serializeModel(model, { includeOptimizer: true }));
             log.info('pruning epoch done', { epoch: done, loss, sparsity });
             heartbeat.checkpointed(done, ref, { loss, sparsity });
+            await faultPoint('prune:after-checkpoint');
           },
         },
       );

@@ -1,20 +1,17 @@
 /**
  * publish: an immutable release at <bucket>/<model>/<version>/.
  *
- * A version is claimed with a conditional write of `.claim.json` (If-None-Match: *), so two runs
- * can never take the same version; a retried attempt of the same workflow finds its own claim and
- * carries on. Files are written with conditional writes too (never overwritten), and the manifest
- * goes last: readers list only versions that have a manifest, so none sees a half-written release.
+ * The version is claimed exactly once per run (release-claim.ts): a retried attempt finishes the
+ * version its run claimed. Files are written with conditional writes (never overwritten), and the
+ * manifest goes last: readers list only versions that have a manifest, so none sees a half-written
+ * release. Every step heartbeats, so a dead worker is noticed within the short heartbeat timeout.
  */
-import { Context, log } from '@temporalio/activity';
+import { log } from '@temporalio/activity';
 import {
-  FailureType,
   MANIFEST_SCHEMA,
   RELEASE_FILES,
-  nextAutoVersion,
   storageKeys,
   type EvaluationMetrics,
-  type FailureDeclaration,
   type PreparedDataRef,
   type PrunedModelRef,
   type PublishedRelease,
@@ -28,13 +25,17 @@ import {
   type VariantResult,
   type VariantSelection,
 } from '../contracts';
-import { listVersionFolders } from '../infra/release-folders';
 import { ObjectAlreadyExistsError, type ObjectStore } from '../infra/object-store';
 import { sha256Hex, type ArtifactIO } from './artifact-io';
 import { datasetLabelsAndSkips } from './dataset-notes';
 import type { DatasetCache } from './dataset-cache';
 import type { ActivityDeps } from './deps';
+import { faultPoint } from './fault-point';
+import { keepAlive, type StageReporter } from './keep-alive';
+import { ReleaseVersionExistsError, claimVersion } from './release-claim';
 import { metricsForReport, writeReleaseReport } from './release-report';
+
+export { ReleaseVersionExistsError } from './release-claim';
 
 export interface PublishInput {
   spec: ReleaseSpec;
@@ -54,42 +55,7 @@ export interface PublishInput {
   runId: string;
 }
 
-export class ReleaseVersionExistsError extends Error {
-  override readonly name = 'ReleaseVersionExistsError';
-  static readonly failure: FailureDeclaration = { type: FailureType.versionExists, retryable: false };
-}
-
-interface Claim {
-  workflowId: string;
-  runId: string;
-}
-
 const json = (value: unknown) => new TextEncoder().encode(`${JSON.stringify(value, null, 2)}\n`);
-const MAX_CLAIM_TRIES = 20;
-
-/** Claims a version for this workflow, or finds the one it already claimed on an earlier attempt. */
-async function claimVersion(store: ObjectStore, spec: ReleaseSpec, claim: Claim): Promise<string> {
-  for (let tries = 0; tries < MAX_CLAIM_TRIES; tries++) {
-    const version = spec.version ?? nextAutoVersion(await listVersionFolders(store, spec.model));
-    const key = storageKeys.releaseFile(spec.model, version, RELEASE_FILES.claim);
-    try {
-      await store.put(key, json(claim), { ifNoneMatch: '*', contentType: 'application/json' });
-      return version;
-    } catch (err) {
-      if (!(err instanceof ObjectAlreadyExistsError)) throw err;
-      const holder = JSON.parse(new TextDecoder().decode(await store.get(key))) as Claim;
-      if (holder.workflowId === claim.workflowId) return version;
-      if (spec.version) {
-        throw new ReleaseVersionExistsError(
-          `${spec.model} ${spec.version} already exists (claimed by workflow ${holder.workflowId}); releases are immutable. ` +
-            `Remove "version" from the spec to take the next free version, or choose a new one.`,
-        );
-      }
-      // Another run took this number between our list and our claim: look again.
-    }
-  }
-  throw new Error(`could not claim a version of ${spec.model} after ${MAX_CLAIM_TRIES} tries: too many concurrent releases`);
-}
 
 /** Writes a release file once; on a retry, the same bytes already there count as written. */
 async function writeOnce(store: ObjectStore, key: string, bytes: Uint8Array, contentType: string): Promise<void> {
@@ -143,15 +109,20 @@ function pruningEntry(p: PrunedModelRef): NonNullable<ReleaseManifest['pruning']
 }
 
 export function createPublish(deps: Pick<ActivityDeps, 'store' | 'build' | 'runtimeVersions' | 'workflowUrl'>, artifacts: ArtifactIO, datasets: DatasetCache) {
-  return async function publish(input: PublishInput): Promise<PublishedRelease> {
+  return (input: PublishInput): Promise<PublishedRelease> => keepAlive((stage) => publishRelease(input, stage));
+
+  async function publishRelease(input: PublishInput, stage: StageReporter): Promise<PublishedRelease> {
     const { spec, data, trained, evaluation, variants, selection, workflowId, runId } = input;
     const built = variants.filter((r): r is Extract<VariantResult, { ok: true }> => r.ok);
     const chosen = built.find((r) => r.converted.variant === selection.chosen);
     if (!chosen) throw new Error(`publish was asked to release variant ${String(selection.chosen)}, which was not built`);
     const store = deps.store;
-    const version = await claimVersion(store, spec, { workflowId, runId });
+    stage('claiming a version');
+    const version = await claimVersion(store, spec.model, spec.version, { workflowId, runId });
     const fileKey = (file: string) => storageKeys.releaseFile(spec.model, version, file);
-    Context.current().heartbeat({ version });
+    const beat = (what: string) => stage(what, { version });
+    beat('claimed');
+    await faultPoint('publish:after-claim');
 
     const metrics: ReleaseMetricsFile = {
       evaluation,
@@ -167,7 +138,10 @@ export function createPublish(deps: Pick<ActivityDeps, 'store' | 'build' | 'runt
     const fileOf = (variant: string) => files[variantFile(variant)]!.bytes;
     Object.assign(metrics, await metricsForReport(trained, built.map((r) => ({ variant: r.converted.variant, bytes: fileOf(r.converted.variant) })), chosen.benchmark, (await datasets.get(data.dataset)).test));
     files[RELEASE_FILES.metrics] = { bytes: json(metrics), type: 'application/json' };
-    for (const [name, file] of Object.entries(files)) await writeOnce(store, fileKey(name), file.bytes, file.type);
+    for (const [name, file] of Object.entries(files)) {
+      beat(`writing ${name}`);
+      await writeOnce(store, fileKey(name), file.bytes, file.type);
+    }
     const b = chosen.benchmark;
 
     const manifest: ReleaseManifest = {
@@ -215,11 +189,13 @@ export function createPublish(deps: Pick<ActivityDeps, 'store' | 'build' | 'runt
       workflow: { workflowId, runId },
     };
     const manifestKey = fileKey(RELEASE_FILES.manifest);
-    const existingManifest = await store.head(manifestKey);
-    if (!existingManifest) {
+    beat('writing report.html and manifest.json');
+    // An earlier attempt of this run may have written it already (then died before returning): keep that one.
+    if (!(await store.head(manifestKey))) {
       manifest.files[RELEASE_FILES.report] = await writeReleaseReport(store, manifest, metrics, deps.workflowUrl?.(workflowId));
       await store.put(manifestKey, json(manifest), { ifNoneMatch: '*', contentType: 'application/json' });
     }
+    await faultPoint('publish:after-manifest');
     log.info('published release', { model: spec.model, version });
 
     return {
@@ -231,5 +207,5 @@ export function createPublish(deps: Pick<ActivityDeps, 'store' | 'build' | 'runt
         Object.entries(manifest.files).map(([name, f]) => [name, { ...f, uri: store.uriFor(fileKey(name)) }]),
       ),
     };
-  };
+  }
 }

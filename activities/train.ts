@@ -11,6 +11,7 @@ import type { ArtifactIO } from './artifact-io';
 import type { DatasetCache } from './dataset-cache';
 import type { ActivityDeps } from './deps';
 import { EpochHeartbeat } from './epoch-heartbeat';
+import { faultPoint } from './fault-point';
 
 /** Test images scored after each epoch for the curves: enough for a steady curve, cheap next to an epoch. */
 const CURVE_TEST_IMAGES = 2000;
@@ -54,10 +55,12 @@ export function createTrain(deps: Pick<ActivityDeps, 'initBackend' | 'readLocati
           onEpochEnd: async (p) => {
             const done = p.epoch + 1;
             const bytes = await serializeModel(model, { includeOptimizer: true });
+            await faultPoint('train:before-checkpoint');
             const ref = await artifacts.put(storageKeys.checkpoint(workflowId, done), bytes);
             history.push({ epoch: done, loss: p.loss, accuracy: p.accuracy, testLoss: p.valLoss ?? Number.NaN, testAccuracy: p.valAccuracy ?? Number.NaN });
             log.info('epoch done', { epoch: done, loss: p.loss, accuracy: p.accuracy, testAccuracy: p.valAccuracy });
             heartbeat.checkpointed(done, ref, { loss: p.loss, accuracy: p.accuracy }, history);
+            await faultPoint('train:after-checkpoint');
           },
         },
       );

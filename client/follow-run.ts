@@ -11,7 +11,7 @@ export interface RunSnapshot {
   progress?: ReleaseProgress;
   training?: TrainingHeartbeat;
   /** Attempt number and last failure of the current activity, when it is being retried. */
-  retry?: { activity: string; attempt: number; lastFailure?: string };
+  retry?: { activity: string; attempt: number; lastFailure?: string; nextAttemptAt?: number };
   elapsedMs: number;
 }
 
@@ -25,7 +25,16 @@ async function snapshot(handle: WorkflowHandle, startedAt: number): Promise<RunS
     const activity = pending.activityType?.name ?? '?';
     const payload = pending.heartbeatDetails?.payloads?.[0];
     if ((activity === 'train' || activity === 'prune') && payload) snap.training = defaultPayloadConverter.fromPayload<TrainingHeartbeat>(payload);
-    if ((pending.attempt ?? 1) > 1) snap.retry = { activity, attempt: pending.attempt ?? 1, lastFailure: pending.lastFailure?.message ?? undefined };
+    if ((pending.attempt ?? 1) > 1) {
+      // Between attempts the server holds the activity until its next scheduled try: show that wait.
+      const next = Number(pending.nextAttemptScheduleTime?.seconds ?? 0) * 1000;
+      snap.retry = {
+        activity,
+        attempt: pending.attempt ?? 1,
+        lastFailure: pending.lastFailure?.message ?? undefined,
+        ...(next > Date.now() ? { nextAttemptAt: next } : {}),
+      };
+    }
   }
   return snap;
 }

@@ -1,9 +1,12 @@
 /**
- * Local mode only: make sure a pipeline worker and a training worker run from the current code.
- * They run detached (a run survives the CLI exiting: `--detach`, Ctrl-C) with pid files and logs in
- * the state folder; a worker started from older code is replaced.
+ * Local mode only: make sure a pipeline worker and a training worker run from the current code,
+ * for the current stack instance and credentials. They run detached (a run survives the CLI
+ * exiting: `--detach`, Ctrl-C) with pid files and logs in the state folder; a worker started from
+ * older code, for servers since restarted, or with other credentials is replaced. Each worker
+ * watches its stack instance and exits within seconds when those servers are gone or replaced.
  */
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
@@ -11,6 +14,7 @@ import { codeFingerprint } from '../infra/build-info';
 import { TASK_QUEUE_OF_ROLE, WORKER_ROLES, type WorkerRole } from '../contracts';
 import type { LiteshipConfig } from '../infra/config';
 import { LocalStackError } from '../infra/local-stack/errors';
+import { credentialsFile, readStackInstance } from '../infra/local-stack';
 import { repoRoot } from '../infra/paths';
 
 const START_TIMEOUT_MS = 180_000;
@@ -56,14 +60,31 @@ async function hasPoller(client: Client, namespace: string, taskQueue: string, s
   });
 }
 
-function start(config: LiteshipConfig, role: WorkerRole, fingerprint: string): WorkerRecord {
+/** The env var that ties a local worker to one stack instance (worker.ts refuses any other). */
+export const STACK_INSTANCE_ENV = 'LITESHIP_STACK_INSTANCE';
+
+/** What a worker was started for: code, stack instance, credentials and the config it reads from the environment. */
+function workerFingerprint(config: LiteshipConfig): { fingerprint: string; instance: string | undefined } {
+  const instance = readStackInstance(config.stateDir)?.id;
+  let credentials = '';
+  try {
+    credentials = readFileSync(credentialsFile(config.stateDir), 'utf8');
+  } catch {
+    // remote storage, or not created yet
+  }
+  const liteshipEnv = Object.entries(process.env).filter(([k]) => k.startsWith('LITESHIP_') || k.startsWith('TEMPORAL_') || k.startsWith('AWS_')).sort();
+  const hash = createHash('sha256').update(JSON.stringify([instance, credentials, liteshipEnv])).digest('hex').slice(0, 16);
+  return { fingerprint: `${codeFingerprint(repoRoot())}+${hash}`, instance };
+}
+
+function start(config: LiteshipConfig, role: WorkerRole, fingerprint: string, instance: string | undefined): WorkerRecord {
   const logFile = workerLogPath(config, role);
   mkdirSync(path.dirname(logFile), { recursive: true });
   const out = openSync(logFile, 'a');
   const child = spawn(process.execPath, [path.join(repoRoot(), 'bin', 'liteship.js'), 'worker', '--queue', role], {
     detached: true,
     stdio: ['ignore', out, out],
-    env: process.env,
+    env: { ...process.env, ...(instance ? { [STACK_INSTANCE_ENV]: instance } : {}) },
     cwd: repoRoot(),
   });
   child.unref();
@@ -91,16 +112,16 @@ export function stopLocalWorkers(config: LiteshipConfig): WorkerRole[] {
 }
 
 export async function ensureLocalWorkers(config: LiteshipConfig, client: Client, log: (line: string) => void): Promise<void> {
-  const fingerprint = codeFingerprint(repoRoot());
+  const { fingerprint, instance } = workerFingerprint(config);
   const started: { role: WorkerRole; at: number }[] = [];
   for (const role of WORKER_ROLES) {
     const record = readRecord(config, role);
     if (record?.fingerprint === fingerprint) continue;
     if (record) {
-      log(`restarting the ${role} worker: the code changed since it started`);
+      log(`restarting the ${role} worker: the code, the stack or its credentials changed since it started`);
       process.kill(record.pid, 'SIGTERM');
     }
-    start(config, role, fingerprint);
+    start(config, role, fingerprint, instance);
     started.push({ role, at: Date.now() });
     log(`started a local ${role} worker (log: ${path.relative(process.cwd(), workerLogPath(config, role))})`);
   }

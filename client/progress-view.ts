@@ -36,7 +36,10 @@ export function stepLines(snap: RunSnapshot): string[] {
     let detail = s.summary ?? '';
     if (s.status === 'running' && (name === 'train' || name === 'prune')) detail = trainingLine(snap);
     if (s.status === 'running' && snap.retry?.activity === name) {
-      detail += `  (attempt ${snap.retry.attempt}${snap.retry.lastFailure ? `: ${snap.retry.lastFailure}` : ''})`;
+      // An absolute time, so a log line does not change (and print again) every second of the wait.
+      const next = snap.retry.nextAttemptAt;
+      const wait = next !== undefined ? `; next try at ${new Date(next).toISOString().slice(11, 19)} UTC` : '';
+      detail += `  (attempt ${snap.retry.attempt}${snap.retry.lastFailure ? `: ${snap.retry.lastFailure}` : ''}${wait})`;
     }
     return `  ${MARK[s.status]} ${name.padEnd(12)} ${time.padStart(7)}  ${detail}`.trimEnd();
   });

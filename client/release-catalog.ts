@@ -1,7 +1,8 @@
 /** Reading releases: a version exists for readers only once its manifest is there. */
 import { createHash } from 'node:crypto';
-import { RELEASE_FILES, storageKeys, type ReleaseManifest } from '../contracts';
+import { RELEASE_FILES, parseAutoVersion, storageKeys, type AbandonedClaimFile, type ReleaseClaimFile, type ReleaseManifest } from '../contracts';
 import { ChannelStore } from '../infra/channel-store';
+import { listVersionFolders } from '../infra/release-folders';
 import type { ObjectStore } from '../infra/object-store';
 import { readManifest, releasedVersions } from '../infra/release-records';
 import { CorruptFileError, NotFoundError } from './errors';
@@ -11,6 +12,44 @@ export async function listReleases(store: ObjectStore, model: string): Promise<R
 }
 
 export { readManifest };
+
+/** A version number taken by a claim that has no release (yet): a publish in progress, or abandoned by a failed run. */
+export interface UnreleasedVersion {
+  version: string;
+  claim?: ReleaseClaimFile;
+  abandoned?: AbandonedClaimFile;
+}
+
+async function readJson<T>(store: ObjectStore, key: string): Promise<T | undefined> {
+  if (!(await store.head(key))) return undefined;
+  return JSON.parse(new TextDecoder().decode(await store.get(key))) as T;
+}
+
+export async function listUnreleasedVersions(store: ObjectStore, model: string): Promise<UnreleasedVersion[]> {
+  const versions = await listVersionFolders(store, model);
+  const rows = await Promise.all(
+    versions.map(async (version): Promise<UnreleasedVersion | undefined> => {
+      const key = (file: string) => storageKeys.releaseFile(model, version, file);
+      if (await store.head(key(RELEASE_FILES.manifest))) return undefined;
+      const [claim, abandoned] = await Promise.all([
+        readJson<ReleaseClaimFile>(store, key(RELEASE_FILES.claim)),
+        readJson<AbandonedClaimFile>(store, key(RELEASE_FILES.abandoned)),
+      ]);
+      return { version, ...(claim ? { claim } : {}), ...(abandoned ? { abandoned } : {}) };
+    }),
+  );
+  return rows
+    .filter((r): r is UnreleasedVersion => r !== undefined)
+    .sort((a, b) => (parseAutoVersion(a.version) ?? Infinity) - (parseAutoVersion(b.version) ?? Infinity));
+}
+
+/** One line saying why a version number has no release. */
+export function describeUnreleased(u: UnreleasedVersion): string {
+  if (u.abandoned) return `${u.version}  abandoned: workflow ${u.abandoned.workflowId} failed after claiming it (${u.abandoned.reason.split('\n')[0]})`;
+  if (u.claim) return `${u.version}  claimed by workflow ${u.claim.workflowId} at ${u.claim.claimedAt}, not released: publishing now, or that run stopped (see liteship status ${u.claim.workflowId})`;
+  return `${u.version}  a folder with no claim and no manifest (not written by liteship)`;
+}
+
 
 /** Downloads one file of a release and checks it against the manifest's sha256 and size. */
 export async function fetchReleaseFile(store: ObjectStore, model: string, version: string, file: string = RELEASE_FILES.model) {

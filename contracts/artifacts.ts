@@ -16,6 +16,8 @@ export const storageKeys = {
   pruneCheckpoint: (workflowId: string, epoch: number) => `_liteship/runs/${workflowId}/checkpoints/pruned-epoch-${epoch}.lsm`,
   prunedModel: (workflowId: string) => `_liteship/runs/${workflowId}/pruned-model.lsm`,
   tflite: (workflowId: string, variant: string) => `_liteship/runs/${workflowId}/${variant}.tflite`,
+  /** The version a run claimed (or is about to claim), so a retried publish finishes that one. */
+  runReleaseClaim: (workflowId: string, runId: string) => `_liteship/runs/${workflowId}/release-claim-${runId}.json`,
   releasePrefix: (model: string) => `${model}/`,
   releaseFile: (model: string, version: string, file: string) => `${model}/${version}/${file}`,
 };
@@ -27,4 +29,21 @@ export const RELEASE_FILES = {
   report: 'report.html',
   manifest: 'manifest.json',
   claim: '.claim.json',
+  /** Written when the run holding the claim failed: the number stays taken, with no release. */
+  abandoned: '.abandoned.json',
 } as const;
+
+/** Who holds a version: `.claim.json`. */
+export interface ReleaseClaimFile {
+  workflowId: string;
+  runId: string;
+  claimedAt: string;
+}
+
+/** Why a claimed version has no release: `.abandoned.json`. */
+export interface AbandonedClaimFile {
+  workflowId: string;
+  runId: string;
+  abandonedAt: string;
+  reason: string;
+}

@@ -23,6 +23,7 @@ export const ACTIVITY_ROLE = {
   convert: 'pipeline',
   benchmark: 'pipeline',
   publish: 'pipeline',
+  abandonReleaseClaim: 'pipeline',
   train: 'training',
   evaluate: 'training',
   prune: 'training',

@@ -6,6 +6,7 @@
 import {
   ActivityFailure,
   ApplicationFailure,
+  CancellationScope,
   isCancellation,
   patched,
   proxyActivities,
@@ -46,6 +47,7 @@ import {
   type VariantSelection,
 } from '../contracts';
 import {
+  abandonClaimOptions,
   benchmarkOptions,
   convertOptions,
   evaluateOptions,
@@ -68,6 +70,7 @@ const { prune } = proxyActivities<Activities>(pruneOptions);
 const { convert } = proxyActivities<Activities>(convertOptions);
 const { benchmark } = proxyActivities<Activities>(benchmarkOptions);
 const { publish } = proxyActivities<Activities>(publishOptions);
+const { abandonReleaseClaim } = proxyActivities<Activities>(abandonClaimOptions);
 
 type ConversionResult = { ok: true; converted: ConvertedModelRef } | Extract<VariantResult, { ok: false }>;
 /** The pruned model, or why pruning failed (which fails only the pruned variants). */
@@ -135,7 +138,8 @@ async function releaseSteps(input: ReleaseSpec, options: ReleaseOptions): Promis
     }
   }
 
-  const data = await step('prepareData', () => prepareData.executeWithOptions({ summary: `prepare ${spec.data.source} data` }, [{ data: spec.data }]), (d) =>
+  const release = spec.version ? { release: { model: spec.model, version: spec.version } } : {};
+  const data = await step('prepareData', () => prepareData.executeWithOptions({ summary: `prepare ${spec.data.source} data` }, [{ data: spec.data, ...release }]), (d) =>
     `${d.trainCount} train / ${d.testCount} test images, sha256 ${d.fingerprint.slice(0, 12)}`,
   );
   pendingAttributes.push({ key: SEARCH_ATTRIBUTES.dataset, value: data.fingerprint.slice(0, SHORT_FINGERPRINT) });
@@ -188,10 +192,10 @@ async function releaseSteps(input: ReleaseSpec, options: ReleaseOptions): Promis
   const { workflowId, runId } = workflowInfo();
   const published = await step(
     'publish',
-    () =>
-      publish.executeWithOptions({ summary: `publish ${spec.model} (${chosen.converted.variant})` }, [
-        { spec, data, trained, evaluation, ...(pruning?.ok ? { pruned: pruning.pruned } : {}), variants: results, selection, stepTimingsMs, ...(recipe ? { recipe: recipe.recipe } : {}), ...(regression ? { regression } : {}), workflowId, runId },
-      ]),
+    () => publishOrAbandon(
+      { spec, data, trained, evaluation, ...(pruning?.ok ? { pruned: pruning.pruned } : {}), variants: results, selection, stepTimingsMs, ...(recipe ? { recipe: recipe.recipe } : {}), ...(regression ? { regression } : {}), workflowId, runId },
+      `publish ${spec.model} (${chosen.converted.variant})`,
+    ),
     (p) => `${p.model} ${p.version} (${chosen.converted.variant}) at ${p.uri}`,
   );
   upsertSearchAttributes([
@@ -221,6 +225,21 @@ async function releaseSteps(input: ReleaseSpec, options: ReleaseOptions): Promis
     ...(recipe ? { recipe: recipe.recipe } : {}),
     ...(notes.length ? { notes } : {}),
   };
+}
+
+/** Publishes; when publish fails for good, marks the version it claimed abandoned so no number is a bare claim. */
+async function publishOrAbandon(input: Parameters<Activities['publish']>[0], summary: string): Promise<Awaited<ReturnType<Activities['publish']>>> {
+  try {
+    return await publish.executeWithOptions({ summary }, [input]);
+  } catch (err) {
+    if (patched('abandon-release-claim')) {
+      const { spec, workflowId, runId } = input;
+      const mark = { model: spec.model, ...(spec.version ? { version: spec.version } : {}), workflowId, runId, reason: failureMessage(err) };
+      // Runs even when the run was cancelled; a failure to mark must not hide the publish failure.
+      await CancellationScope.nonCancellable(() => abandonReleaseClaim(mark)).catch(() => undefined);
+    }
+    throw err;
+  }
 }
 
 function failureMessage(err: unknown): string {

@@ -4,7 +4,7 @@ import { ChannelStore } from '../../infra/channel-store';
 import { modelNameArg, parseArgs, usageError } from '../args';
 import { openStorage } from '../storage';
 import type { CommandIO } from '../io';
-import { listReleases } from '../release-catalog';
+import { describeUnreleased, listReleases, listUnreleasedVersions } from '../release-catalog';
 import { formatBytes } from '../summary';
 
 const USAGE = `liteship releases <model> [--json]
@@ -19,15 +19,17 @@ export async function releasesCommand(argv: string[], io: CommandIO): Promise<nu
   if (!model || extra.length > 0) throw usageError('expected one model name', USAGE);
   modelNameArg(model, USAGE);
   const store = await openStorage((line) => io.stderr(`${line}\n`));
-  const releases = await listReleases(store, model);
-  const channels = await new ChannelStore(store).list(model);
+  const [releases, unreleased, channels] = await Promise.all([listReleases(store, model), listUnreleasedVersions(store, model), new ChannelStore(store).list(model)]);
   const channelsOf = (version: string) => channels.filter((c) => c.version === version).map((c) => c.channel);
+  // Version numbers taken without a release are said plainly, so a gap in the numbers is never a mystery.
+  const unreleasedNote = unreleased.length ? `not released:\n${unreleased.map((u) => `  ${describeUnreleased(u)}`).join('\n')}\n` : '';
   if (args.flags.json) {
+    if (unreleasedNote) io.stderr(unreleasedNote);
     io.stdout(`${JSON.stringify(releases.map((m) => ({ version: m.version, createdAt: m.createdAt, chosenVariant: m.chosenVariant, channels: channelsOf(m.version), summary: m.summary, uri: store.uriFor(`${model}/${m.version}/`) })), null, 2)}\n`);
     return 0;
   }
   if (releases.length === 0) {
-    io.stdout(`${model} has no releases in s3://${store.bucket}/\n`);
+    io.stdout(`${model} has no releases in s3://${store.bucket}/\n${unreleasedNote}`);
     return 0;
   }
   const rows = releases.map((m) => [
@@ -45,6 +47,6 @@ export async function releasesCommand(argv: string[], io: CommandIO): Promise<nu
   const header = ['version', 'created (UTC)', 'accuracy', 'size', 'p50', 'arch', 'variant', 'data sha256', 'commit', 'channels'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
-  io.stdout(`${[line(header), ...rows.map(line)].join('\n')}\n`);
+  io.stdout(`${[line(header), ...rows.map(line)].join('\n')}\n${unreleasedNote}`);
   return 0;
 }

@@ -12,9 +12,10 @@ export class LocalStackError extends Error {
   }
 }
 
-export function portInUse(port: number, envVar: string): LocalStackError {
-  return new LocalStackError(
-    'port-in-use',
-    `port ${port} is in use by another process; stop it or set ${envVar} to a free port`,
-  );
+/** `owner`: the state folder of the other liteship stack holding the port, when it is one. */
+export function portInUse(port: number, envVar: string, owner?: string): LocalStackError {
+  const holder = owner
+    ? `the liteship stack of ${owner} (another checkout or state folder); stop it with \`LITESHIP_STATE_DIR=${owner} liteship dev down\` (and its port variables)`
+    : 'another process; stop it';
+  return new LocalStackError('port-in-use', `port ${port} is in use by ${holder} or set ${envVar} to a free port`);
 }

@@ -9,12 +9,14 @@ import { ensureLocalCredentials } from './credentials';
 import { ensureServer, serverState, stopServer, type ManagedServer } from './managed-server';
 import { minioServer } from './minio-server';
 import { portInUse } from './errors';
+import { instanceFile, recordStackInstance } from './instance';
 import { withLock } from './processes';
 import { registerMissingSearchAttributes } from './search-attributes';
 import { temporalServer } from './temporal-server';
 
 export { LocalStackError } from './errors';
 export { readLocalCredentials, credentialsFile } from './credentials';
+export { instanceGoneReason, readStackInstance, watchStackInstance, type StackInstance } from './instance';
 export { SEARCH_ATTRIBUTES, BLOB_SIZE_ERROR_BYTES } from './temporal-server';
 
 export interface LocalStack {
@@ -47,7 +49,7 @@ export async function ensureLocalStack(config: LiteshipConfig, { log = () => {} 
     // Check every port first, so a taken port does not leave the other server half set up.
     for (const spec of [temporalSpec, minioSpec]) {
       const st = spec && (await serverState(config.stateDir, spec));
-      if (st?.state === 'port-taken') throw portInUse(st.port, st.envVar);
+      if (st?.state === 'port-taken') throw portInUse(st.port, st.envVar, st.owner);
     }
     const [temporal, minio] = await Promise.allSettled([
       temporalSpec ? startTemporal(config, temporalSpec, log) : ('remote' as const),
@@ -55,6 +57,7 @@ export async function ensureLocalStack(config: LiteshipConfig, { log = () => {} 
     ]);
     if (temporal.status === 'rejected') throw temporal.reason;
     if (minio.status === 'rejected') throw minio.reason;
+    if (temporalSpec || minioSpec) recordStackInstance(config.stateDir);
     const stack: LocalStack = {
       stateDir: config.stateDir,
       temporalAddress: config.temporal.address,
@@ -147,7 +150,7 @@ async function stateOf(
   const st = await serverState(config.stateDir, server);
   if (st.state === 'running') return { state: 'running', pid: st.pid, logFile: st.logFile };
   if (st.state === 'port-taken') {
-    return { state: 'port-taken', logFile: st.logFile, detail: `port ${st.port} is in use by another process; stop it or set ${st.envVar}` };
+    return { state: 'port-taken', logFile: st.logFile, detail: portInUse(st.port, st.envVar, st.owner).message };
   }
   return { state: 'stopped', logFile: st.logFile };
 }
@@ -159,6 +162,7 @@ export async function stopLocalStack(
   const local = localServers(config);
   const stop = async (server: ManagedServer | undefined) => (server ? stopServer(config.stateDir, server) : ('remote' as const));
   const [temporal, minio] = await Promise.all([stop(local.temporal), stop(local.minio)]);
+  fs.rmSync(instanceFile(config.stateDir), { force: true });
   return { temporal, minio };
 }
 

@@ -4,6 +4,7 @@
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { LocalStackError, portInUse } from './errors';
+import { portOwner, recordPortOwner } from './port-owners';
 import { isAlive, isOurProcess, probePort, readPidFile, removeFile, spawnDetached, stopProcess, tailFile, writePidFile } from './processes';
 
 export interface ManagedServer {
@@ -18,12 +19,14 @@ export interface ManagedServer {
   env(): NodeJS.ProcessEnv;
   /** Resolves when the server answers a real request; throws (with the reason) otherwise. */
   checkReady(): Promise<void>;
+  /** The machine-wide cache folder, where each started server notes the ports it holds (port-owners.ts). */
+  cacheDir?: string;
 }
 
 type ServerState =
   | { state: 'running'; pid: number; ports: number[]; logFile: string }
   | { state: 'stopped'; logFile: string }
-  | { state: 'port-taken'; port: number; envVar: string; logFile: string };
+  | { state: 'port-taken'; port: number; envVar: string; logFile: string; owner?: string };
 
 function pidFileOf(stateDir: string, server: ManagedServer): string {
   return path.join(stateDir, `${server.id}.pid`);
@@ -38,7 +41,10 @@ export async function serverState(stateDir: string, server: ManagedServer): Prom
   const rec = readPidFile(pidFileOf(stateDir, server));
   if (rec && isOurProcess(rec)) return { state: 'running', pid: rec.pid, ports: rec.ports, logFile };
   for (const { port, envVar } of server.ports) {
-    if (await probePort(port)) return { state: 'port-taken', port, envVar, logFile };
+    if (await probePort(port)) {
+      const owner = server.cacheDir ? portOwner(server.cacheDir, port) : undefined;
+      return { state: 'port-taken', port, envVar, logFile, ...(owner ? { owner } : {}) };
+    }
   }
   return { state: 'stopped', logFile };
 }
@@ -64,11 +70,12 @@ export async function ensureServer(
     await waitReady(server, st.pid, logFile, timeoutMs);
     return 'already-running';
   }
-  if (st.state === 'port-taken') throw portInUse(st.port, st.envVar);
+  if (st.state === 'port-taken') throw portInUse(st.port, st.envVar, st.owner);
   removeFile(pidFile); // a stale one, if any: the process is gone
   const binary = await server.resolveBinary();
   const pid = spawnDetached(binary, server.args(), { env: server.env(), logFile, cwd: stateDir });
   writePidFile(pidFile, { pid, ports: wanted, binary, startedAt: new Date().toISOString() });
+  if (server.cacheDir) recordPortOwner(server.cacheDir, wanted, { stateDir, pid });
   try {
     await waitReady(server, pid, logFile, timeoutMs);
   } catch (err) {

@@ -29,6 +29,7 @@ export function minioServer(
       `${LOCAL_HOST}:${s3ConsolePort}`,
     ],
     env: () => minioEnv(credentials()),
+    cacheDir,
     checkReady: async () => {
       const res = await fetch(`http://${LOCAL_HOST}:${s3Port}/minio/health/live`, { signal: AbortSignal.timeout(2_000) });
       if (!res.ok) throw new Error(`health check answered HTTP ${res.status}`);

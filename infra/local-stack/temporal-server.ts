@@ -45,6 +45,7 @@ export function temporalServer(config: LiteshipConfig, log: (msg: string) => voi
       'warn',
     ],
     env: () => ({ ...process.env }),
+    cacheDir,
     checkReady: async () => {
       // A listening port is not enough: the frontend must answer and the namespace must exist.
       const connection = await Connection.connect({ address, connectTimeout: 2_000 });

@@ -158,6 +158,10 @@ export class ReleaseStubs {
     },
     moveChannel: async ({ channel, version }) => ({ moved: true, channel, version }),
     channelHead: async () => undefined,
+    abandonReleaseClaim: async (input) => {
+      this.enter('abandonReleaseClaim', input);
+      return undefined;
+    },
   };
 
   /** The stubs of the activities a worker of this role registers. */

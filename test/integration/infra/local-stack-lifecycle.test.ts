@@ -133,6 +133,22 @@ test('a port taken by another process is a clear LocalStackError naming the vari
   }
 });
 
+test('a port held by another liteship stack (another checkout) names that stack and how to stop it', async () => {
+  await ensureLocalStack(config);
+  const otherDir = fs.mkdtempSync(path.join(os.tmpdir(), 'liteship-other-checkout-'));
+  try {
+    const other = loadConfig({ ...process.env, LITESHIP_STATE_DIR: otherDir });
+    const err = await ensureLocalStack(other).then(() => undefined, (e: unknown) => e);
+    expect(err).toBeInstanceOf(LocalStackError);
+    expect((err as Error).message).toBe(
+      `port ${ports[0]} is in use by the liteship stack of ${stateDir} (another checkout or state folder); ` +
+        `stop it with \`LITESHIP_STATE_DIR=${stateDir} liteship dev down\` (and its port variables) or set LITESHIP_TEMPORAL_PORT to a free port`,
+    );
+  } finally {
+    fs.rmSync(otherDir, { recursive: true, force: true });
+  }
+});
+
 test('objects and workflow runs survive dev down + dev up', async () => {
   const key = `restart/${crypto.randomBytes(4).toString('hex')}`;
   const workflowId = `it-restart-${Date.now()}`;

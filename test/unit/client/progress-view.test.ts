@@ -37,6 +37,15 @@ describe('progress view', () => {
     expect(lines[1]).toContain('(attempt 2: worker lost)');
   });
 
+  it('shows when a retry waiting out an outage tries next', () => {
+    const lines = stepLines({
+      progress: progress({ status: 'running', startedAt: 1 }),
+      retry: { activity: 'train', attempt: 3, lastFailure: 'storage unreachable', nextAttemptAt: Date.parse('2026-01-02T03:04:05Z') },
+      elapsedMs: 0,
+    });
+    expect(lines[1]).toContain('(attempt 3: storage unreachable; next try at 03:04:05 UTC)');
+  });
+
   it('in a log, prints each change once and skips pending steps', () => {
     let out = '';
     const render = createProgressRenderer((s) => (out += s), false);

@@ -1,0 +1,152 @@
+/**
+ * Tools for the fault-matrix tests: workers this suite starts itself (with a fault point armed),
+ * waiting for a worker to reach a point, and checking that every release in the bucket is whole.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Client } from '@temporalio/client';
+import { stopLocalWorkers } from '../../../client/local-workers';
+import { PIPELINE_TASK_QUEUE, RELEASE_FILES, TRAINING_TASK_QUEUE, type ReleaseManifest } from '../../../contracts';
+import type { LiteshipConfig } from '../../../infra/config';
+import type { ObjectStore } from '../../../infra/object-store';
+import { repoRoot } from '../../../infra/paths';
+import { listVersionFolders } from '../../../infra/release-folders';
+import { loadMnist, sliceImageSet } from '../../../ml';
+import { idxDataSpec } from '../../support/idx-files';
+import { tempDir } from '../../support/specs';
+
+export type Role = 'pipeline' | 'training';
+const QUEUES: Record<Role, string> = { pipeline: PIPELINE_TASK_QUEUE, training: TRAINING_TASK_QUEUE };
+
+/** A small MNIST subset as IDX files, written once per test file: enough for ~90% in one epoch, fast on 2 cores. */
+let dataSpec: ReturnType<typeof idxDataSpec> | undefined;
+export function tinyData() {
+  if (!dataSpec) {
+    const mnist = loadMnist();
+    dataSpec = idxDataSpec(tempDir('liteship-faults-data-'), sliceImageSet(mnist.train, 0, 3000), sliceImageSet(mnist.test, 0, 1000));
+  }
+  return dataSpec;
+}
+
+export function tinySpec(model: string, extra: Record<string, unknown> = {}) {
+  return {
+    model,
+    architecture: 'mlp',
+    data: tinyData(),
+    training: { epochs: 1, batchSize: 64, seed: 7 },
+    benchmark: { maxAccuracyGapPoints: 1 },
+    variants: ['float32'],
+    ...extra,
+  };
+}
+
+/** Workers started by this suite, each with the fault points it should pause at. */
+export class FaultWorkers {
+  readonly dir = tempDir('liteship-faults-');
+  /** Workflow ids of this suite's runs start with this; the fault points ignore every other run. */
+  readonly prefix = `faults-${path.basename(this.dir)}-`;
+  private readonly running = new Set<ChildProcess>();
+
+  constructor(
+    private readonly config: LiteshipConfig,
+    private readonly client: () => Client,
+  ) {}
+
+  /** Stops the shared local workers (they poll the same queues and would take our tasks), then starts ours. */
+  async start(role: Role, points: string[] = []): Promise<ChildProcess> {
+    stopLocalWorkers(this.config);
+    const log = openSync(path.join(this.dir, `worker-${role}.log`), 'a');
+    const child = spawn(process.execPath, [path.join(repoRoot(), 'bin', 'liteship.js'), 'worker', '--queue', role], {
+      stdio: ['ignore', log, log],
+      env: { ...process.env, LITESHIP_TEST_FAULT_POINT: points.join(','), LITESHIP_TEST_FAULT_DIR: this.dir, LITESHIP_TEST_FAULT_WORKFLOW: this.prefix },
+      cwd: repoRoot(),
+    });
+    this.running.add(child);
+    child.once('exit', () => this.running.delete(child));
+    const since = Date.now();
+    while (!(await this.polling(role, since))) {
+      if (child.exitCode !== null) throw new Error(`the ${role} worker exited while starting: see ${this.dir}/worker-${role}.log`);
+      if (Date.now() - since > 180_000) throw new Error(`the ${role} worker did not poll within 180 s`);
+      await sleep(300);
+    }
+    return child;
+  }
+
+  private async polling(role: Role, since: number): Promise<boolean> {
+    const res = await this.client().workflowService.describeTaskQueue({
+      namespace: this.config.temporal.namespace,
+      taskQueue: { name: QUEUES[role] },
+      taskQueueType: 2, // activity pollers: both roles run activities
+    });
+    return (res.pollers ?? []).some((p) => Number(p.lastAccessTime?.seconds ?? 0) * 1000 >= since - 1000);
+  }
+
+  /** SIGKILL of the worker with this pid, no goodbye: the server learns of it only through the missing heartbeat. */
+  async kill(pid: number): Promise<void> {
+    const child = [...this.running].find((c) => c.pid === pid);
+    if (!child) throw new Error(`no running worker with pid ${pid} to kill`);
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGKILL');
+    await exited;
+  }
+
+  async stopAll(): Promise<void> {
+    await Promise.all(
+      [...this.running].map(async (child) => {
+        if (child.exitCode !== null) return;
+        const exited = new Promise((r) => child.once('exit', r));
+        child.kill('SIGTERM');
+        const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+        await exited;
+        clearTimeout(timer);
+      }),
+    );
+    this.running.clear();
+  }
+
+  /** Waits until a worker paused at `point`, and returns the pid that did. */
+  async reached(point: string, timeoutMs = 10 * 60_000): Promise<number> {
+    const marker = path.join(this.dir, point);
+    const deadline = Date.now() + timeoutMs;
+    while (!existsSync(marker)) {
+      if (Date.now() > deadline) throw new Error(`no worker reached fault point ${point} in ${timeoutMs / 1000} s (logs in ${this.dir})`);
+      await sleep(100);
+    }
+    return Number(readFileSync(marker, 'utf8'));
+  }
+
+  /** Lets the paused worker carry on. */
+  resume(point: string): void {
+    writeFileSync(path.join(this.dir, `${point}.go`), '');
+  }
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
+
+/**
+ * Every version folder of the model: the released ones must be whole (a manifest, and every file it
+ * lists with its sha256 and size); returns the released versions and the ones without a manifest.
+ */
+export async function auditModel(store: ObjectStore, model: string): Promise<{ released: ReleaseManifest[]; unreleased: string[] }> {
+  const released: ReleaseManifest[] = [];
+  const unreleased: string[] = [];
+  for (const version of await listVersionFolders(store, model)) {
+    const key = (file: string) => `${model}/${version}/${file}`;
+    if (!(await store.head(key(RELEASE_FILES.manifest)))) {
+      unreleased.push(version);
+      continue;
+    }
+    const manifest = JSON.parse(new TextDecoder().decode(await store.get(key(RELEASE_FILES.manifest)))) as ReleaseManifest;
+    expect(manifest.version).toBe(version);
+    for (const [file, expected] of Object.entries(manifest.files)) {
+      const bytes = await store.get(key(file));
+      expect({ file, sha256: sha256(bytes), bytes: bytes.byteLength }).toEqual({ file, sha256: expected.sha256, bytes: expected.bytes });
+    }
+    released.push(manifest);
+  }
+  return { released, unreleased };
+}
