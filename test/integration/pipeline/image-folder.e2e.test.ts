@@ -6,6 +6,7 @@
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { FailureType, type ReleaseManifest, type ReleaseResult } from '../../../contracts';
+import { ExitCode } from '../../../client/exit-codes';
 import { writeDigitFolder } from '../../support/image-folders';
 import { runCli } from '../../support/cli';
 import { useTestServices } from '../../support/services';
@@ -56,7 +57,7 @@ describe('image-folder datasets end to end', () => {
       const dir = tempDir();
       const model = uniqueModelName(name);
       const run = await runCli(['run', writeSpec(dir, name, folderSpec(model, train)), '--json']);
-      expect(run.code).toBe(1);
+      expect(run.code).toBe(ExitCode.invalidInput);
       const out = JSON.parse(run.stdout) as { workflowId: string; status: string; reasons: string[] };
       expect(out.status).toBe('failed');
       expect(out.reasons.join('\n')).toMatch(pattern);

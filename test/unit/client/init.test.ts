@@ -2,6 +2,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { ExitCode } from '../../../client/exit-codes';
 import { main } from '../../../client/main';
 import { suggest } from '../../../client/init-suggest';
 import { loadSpecFile } from '../../../client/spec-file';
@@ -49,7 +50,7 @@ describe('liteship init', () => {
     const dir = temp();
     await writeDigitFolder(path.join(dir, 'one'), { digits: [3], perClass: 2 });
     const single = await cli(['init', 'one', '--data', path.join(dir, 'one'), '-o', path.join(dir, 'one.json')]);
-    expect(single.code).toBe(1);
+    expect(single.code).toBe(ExitCode.invalidInput);
     expect(single.stderr).toContain(`${path.join(dir, 'one')}: has a single class folder (digit-3)`);
     await writeDigitFolder(path.join(dir, 'two'), { digits: [3, 4], perClass: 2 });
     mkdirSync(path.join(dir, 'two', 'cats'));
