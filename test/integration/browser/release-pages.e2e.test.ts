@@ -40,7 +40,8 @@ describe('release pages in a real browser', () => {
 
   it('publishes report.html with each release, listed in the manifest with its sha256', async () => {
     for (const expected of ['v1', 'v2']) {
-      const run = await runCli(['run', specFile, '--json']);
+      // --force: the second run has the same recipe, which would otherwise end `unchanged`.
+      const run = await runCli(['run', specFile, '--json', '--force']);
       expect(run.stderr).not.toContain('unexpected error');
       expect(run.code).toBe(0);
       runs.push(JSON.parse(run.stdout) as (typeof runs)[number]);

@@ -100,9 +100,9 @@ describe('liteship run: MNIST MLP release end to end', () => {
     expect(largestPayload).toBeLessThan(64 * 1024);
   });
 
-  it('makes a new version on the next run and leaves the first untouched', async () => {
+  it('makes a new version on the next run (--force: same recipe) and leaves the first untouched', async () => {
     const before = await manifestOf(model, 'v1');
-    const run = await runCli(['run', specFile, '--json']);
+    const run = await runCli(['run', specFile, '--json', '--force']);
     expect(run.code).toBe(0);
     expect((JSON.parse(run.stdout) as typeof first).result.version).toBe('v2');
     const after = await manifestOf(model, 'v1');
