@@ -15,7 +15,7 @@ import {
   type TrainedModelRef,
 } from '../contracts';
 import type { ObjectStore } from '../infra/object-store';
-import { previousRelease } from '../infra/release-records';
+import { reportComparisons } from '../infra/report-comparisons';
 import { imageSize, type ExampleSource } from '../ml';
 import { buildReportHtml, imagePng, pngDataUri } from '../report';
 import { chartLibrarySource } from '../report/chart-library';
@@ -73,7 +73,8 @@ export async function metricsForReport(
 }
 
 /**
- * Builds report.html for a release about to get its manifest, compared with the release before it,
+ * Builds report.html for a release about to get its manifest, compared with the release before it
+ * and with each channel's head (before this release moves any channel),
  * and writes it once. A retried publish keeps the report the first attempt wrote (same claimed version).
  */
 export async function writeReleaseReport(
@@ -87,11 +88,11 @@ export async function writeReleaseReport(
   if (await store.head(key)) {
     html = await store.get(key);
   } else {
-    const previous = await previousRelease(store, manifest.model, manifest.version, manifest.createdAt);
+    const comparisons = await reportComparisons(store, manifest.model, manifest.version, manifest.createdAt);
     html = new TextEncoder().encode(
       buildReportHtml({
         release: { manifest, metrics },
-        comparisons: previous ? [{ label: 'previous release', record: previous }] : [],
+        comparisons,
         chartLibrary: chartLibrarySource(),
         ...(workflowUrl ? { workflowUrl } : {}),
       }),
