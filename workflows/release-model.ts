@@ -21,6 +21,7 @@ import {
   FailureType,
   SEARCH_ATTRIBUTES,
   SHORT_FINGERPRINT,
+  OUTCOMES,
   architectureLabel,
   isPrunedVariant,
   quantizationOf,
@@ -209,7 +210,9 @@ async function releaseSteps(input: ReleaseSpec, options: ReleaseOptions): Promis
   const notes = [...(recipe?.notes ?? []), ...(recorded ? [recorded] : [])];
   progress.current = undefined;
   const outcome = releasedOutcome(channels);
-  shown.outcome = `${outcome.text}: ${published.model} ${published.version} (${chosen.converted.variant}) at ${published.uri}; report: ${published.uri}report.html`;
+  shown.outcome =
+    `Released ${published.model} ${published.version} (${chosen.converted.variant}) at ${published.uri}; report: ${published.uri}report.html` +
+    (outcome.label === OUTCOMES.released ? '' : `. ${outcome.text}`);
   showDetails();
 
   return {
