@@ -4,11 +4,33 @@
 import crypto from 'node:crypto';
 import { channelKeys, type ChannelEntry } from '../../../contracts';
 import { ChannelConflictError, ChannelError, ChannelStore } from '../../../infra/channel-store';
-import { ObjectAlreadyExistsError, ObjectChangedError } from '../../../infra/object-store';
+import { ObjectAlreadyExistsError, ObjectChangedError, type ObjectStore } from '../../../infra/object-store';
 import { createObjectStore } from '../../../infra/s3-object-store';
 import { testConfig } from '../../support/stack';
 
 const store = createObjectStore(testConfig());
+
+/** The same store, but the first `n` writes of `key` wait for each other, then all go to MinIO at once. */
+function pointerWritesMeet(inner: ObjectStore, key: string, n: number): ObjectStore {
+  let arrived = 0;
+  let meet!: () => void;
+  const allThere = new Promise<void>((resolve) => (meet = resolve));
+  return new Proxy(inner, {
+    get(target, prop, receiver) {
+      if (prop !== 'put') {
+        const value = Reflect.get(target, prop, receiver) as unknown;
+        return typeof value === 'function' ? value.bind(target) : value;
+      }
+      return async (...args: Parameters<ObjectStore['put']>) => {
+        if (args[0] === key && arrived < n) {
+          if (++arrived === n) meet();
+          await allThere;
+        }
+        return target.put(...args);
+      };
+    },
+  });
+}
 const channels = new ChannelStore(store);
 const run = `${Date.now().toString(36)}-${crypto.randomBytes(3).toString('hex')}`;
 const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);
@@ -61,8 +83,11 @@ describe('ChannelStore on MinIO', () => {
 
   it('lets exactly one of several concurrent promotions win; the others conflict and change nothing', async () => {
     const before = await channels.read(model, 'stable');
+    // Hold every racer's pointer write until all four have read the pointer, so they truly overlap
+    // (on an idle machine one promotion can otherwise finish before the next starts, which is not a race).
+    const racers = new ChannelStore(pointerWritesMeet(store, channelKeys.pointer(model, 'stable'), 4));
     const attempts = await Promise.allSettled(
-      ['v3', 'v1', 'v3', 'v1'].map((version, i) => channels.move(model, 'stable', { version, by: `racer-${i}`, reason: `race ${i}`, kind: 'promote' })),
+      ['v3', 'v1', 'v3', 'v1'].map((version, i) => racers.move(model, 'stable', { version, by: `racer-${i}`, reason: `race ${i}`, kind: 'promote' })),
     );
     const won = attempts.filter((a): a is PromiseFulfilledResult<ChannelEntry> => a.status === 'fulfilled');
     const lost = attempts.filter((a): a is PromiseRejectedResult => a.status === 'rejected');
