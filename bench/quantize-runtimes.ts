@@ -91,7 +91,7 @@ function latency(samplesUs: number[], block: number): { p50Us: number; p90Us: nu
 function score(outputs: Float32Array, output: TensorIo, test: ImageSet): { accuracy: number; distinctPredictions: number } {
   const probabilities = output.type === 'INT8' ? outputs.map((q) => (q - output.zeroPoint) * output.scale) : outputs;
   const acc = new ConfusionAccumulator(test.numClasses);
-  acc.add(probabilities, test.labels, test.count);
+  acc.add(probabilities, test.labels, test.count, 0);
   const result = acc.result();
   const distinctPredictions = result.confusionMatrix[0]!.filter((_, c) => result.confusionMatrix.some((row) => (row[c] ?? 0) > 0)).length;
   return { accuracy: result.accuracy, distinctPredictions };

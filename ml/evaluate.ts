@@ -63,18 +63,21 @@ export class ConfusionAccumulator {
     this.matrix = Array.from({ length: numClasses }, () => new Array<number>(numClasses).fill(0));
   }
 
-  /** Adds n rows of probabilities whose true labels are labels[from .. from + n). */
-  add(probabilities: Float32Array, labels: Uint8Array, n: number, from = 0): void {
+  /**
+   * Adds n rows of probabilities whose true labels are labels[0 .. n), for the test images
+   * firstIndex .. firstIndex + n (the index a mistake is recorded under).
+   */
+  add(probabilities: Float32Array, labels: Uint8Array, n: number, firstIndex: number): void {
     const k = this.numClasses;
     if (probabilities.length !== n * k) {
       throw new Error(`predictBatch returned ${probabilities.length} values for ${n} images; expected ${n * k} (${k} classes each)`);
     }
     for (let i = 0; i < n; i++) {
-      const label = labels[from + i] ?? 0;
+      const label = labels[i] ?? 0;
       const predicted = argMax(probabilities, i * k, k);
       const row = this.matrix[label];
       if (row) row[predicted] = (row[predicted] ?? 0) + 1;
-      if (predicted !== label && this.mistakes.length < MAX_MISTAKES) this.mistakes.push({ index: from + i, label, predicted });
+      if (predicted !== label && this.mistakes.length < MAX_MISTAKES) this.mistakes.push({ index: firstIndex + i, label, predicted });
       let sum = 0;
       for (let c = 0; c < k; c++) sum += probabilities[i * k + c] ?? 0;
       const p = (probabilities[i * k + label] ?? 0) / (sum > 0 ? sum : 1);
@@ -121,7 +124,7 @@ export async function scoreClassifier(
     const examples = await test.batch(range(start, start + n));
     normalizePixels(examples.images, input, 0, n * size);
     const probabilities = await predictBatch(input, n);
-    acc.add(probabilities, examples.labels, n);
+    acc.add(probabilities, examples.labels, n, start);
     if (Date.now() - lastYield >= YIELD_EVERY_MS) {
       await yieldToEventLoop();
       lastYield = Date.now();

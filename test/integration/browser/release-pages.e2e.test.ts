@@ -12,6 +12,7 @@ import type { Browser, Frame, Page } from 'playwright-core';
 import type { ReleaseManifest, ReleaseMetricsFile, ReleaseResult } from '../../../contracts';
 import { repoRoot } from '../../../infra/paths';
 import { launchChromium } from '../../support/browser';
+import { ExitCode } from '../../../client/exit-codes';
 import { runCli } from '../../support/cli';
 import { useTestServices } from '../../support/services';
 import { tempDir, uniqueModelName, writeSpec } from '../../support/specs';
@@ -117,8 +118,8 @@ describe('release pages in a real browser', () => {
     expect(diff.rows.map((r) => r.metric)).toContain('latency p90');
     expect(diff.perClass).toHaveLength(10);
     const missing = await runCli(['compare', model, 'v1', 'v9']);
-    expect(missing.code).toBe(2);
-    expect(missing.stderr).toContain(`no release ${model} v9; released versions: v1, v2`);
+    expect(missing.code).toBe(ExitCode.notFound);
+    expect(missing.stderr).toContain(`no release or channel ${model} v9; released versions: v1, v2; channels: latest`);
   });
 
   it('the run tells its story in history: activity summaries and live training signals', async () => {

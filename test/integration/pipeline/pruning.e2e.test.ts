@@ -71,7 +71,7 @@ describe('liteship run with pruning', () => {
       const a = e.activityTaskScheduledEventAttributes;
       return a?.activityType?.name ? [`${a.activityType.name}@${a.taskQueue?.name ?? ''}`] : [];
     });
-    expect(scheduled.slice(0, 4)).toEqual(['prepareData@liteship-pipeline', 'train@liteship-training', 'evaluate@liteship-training', 'prune@liteship-training']);
+    expect(scheduled.slice(0, 5)).toEqual(['prepareData@liteship-pipeline', 'lookupRecipe@liteship-pipeline', 'train@liteship-training', 'evaluate@liteship-training', 'prune@liteship-training']);
     expect(scheduled.filter((s) => s.startsWith('convert@'))).toHaveLength(3);
   });
 });

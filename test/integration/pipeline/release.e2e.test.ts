@@ -86,10 +86,11 @@ describe('liteship run: MNIST MLP release end to end', () => {
     const scheduled = (history.events ?? [])
       .map((e) => e.activityTaskScheduledEventAttributes?.activityType?.name)
       .filter((n): n is string => !!n);
-    expect(scheduled.slice(0, 3)).toEqual(['prepareData', 'train', 'evaluate']);
+    expect(scheduled.slice(0, 4)).toEqual(['prepareData', 'lookupRecipe', 'train', 'evaluate']);
     expect(scheduled.filter((n) => n === 'convert')).toHaveLength(4);
     expect(scheduled.filter((n) => n === 'benchmark')).toHaveLength(4);
-    expect(scheduled[scheduled.length - 1]).toBe('publish');
+    // After the release is whole: its recipe key is recorded, then latest moves to it.
+    expect(scheduled.slice(scheduled.indexOf('publish'))).toEqual(['publish', 'recordRecipe', 'moveChannel']);
     const largestPayload = Math.max(
       ...(history.events ?? []).flatMap((e) =>
         [e.activityTaskScheduledEventAttributes?.input, e.activityTaskCompletedEventAttributes?.result]

@@ -84,7 +84,7 @@ describe('graphTransforms (the quantization hook)', () => {
   });
 
   it('stores extra metadata entries in their own buffers', () => {
-    const d = readTflite(convert(model, { metadata: [{ name: 'TFLITE_METADATA', data: new Uint8Array([1, 2, 3]) }] }));
-    expect(d.metadata.map((m) => [m.name, m.bytes])).toEqual([['min_runtime_version', 16], ['TFLITE_METADATA', 3]]);
+    const d = readTflite(convert(model, { metadata: [{ name: 'liteship_extra', data: new Uint8Array([1, 2, 3]) }] }));
+    expect(d.metadata.map((m) => [m.name, m.bytes])).toEqual([['min_runtime_version', 16], ['liteship_extra', 3]]);
   });
 });
