@@ -70,10 +70,12 @@ it('SIGKILL of the training worker during train and during prune: both resume fr
   expect(resumed.variants.find((v) => v.variant === 'pruned-float32')?.file).toBe('pruned-float32.tflite');
 });
 
-// Bit-identical resume needs the exact optimizer state (Adam moments and step) in every checkpoint;
-// the speed helper's native training step is adding it. Until then this records whether it holds.
+// Bit-identical resume: checkpoints hold the complete Adam state (moments and step count).
 it('a crash-resumed run publishes the same float32.tflite sha256 as an uninterrupted run of the same spec', async () => {
   expect(resumed).toBeDefined();
+  // The workers of the test above pause at their fault points: this run gets unarmed ones, or it would be interrupted too.
+  await workers.stopAll();
+  await Promise.all([workers.start('pipeline'), workers.start('training')]);
   const uninterrupted = await release(uniqueModelName('faults-training-clean'));
   expect(uninterrupted.training.resumedFromEpoch).toBe(0);
   expect(resumed!.files['float32.tflite']!.sha256).toBe(uninterrupted.files['float32.tflite']!.sha256);
