@@ -60,10 +60,14 @@ async function create(env: LiteshipEnvironment, argv: string[], say: (l: string)
   }
 }
 
-/** The outcome a finished scheduled run recorded (LiteshipOutcome), or its status. */
-async function outcomeOf(client: Client, workflowId: string): Promise<string> {
+/**
+ * The outcome a finished scheduled run recorded (LiteshipOutcome), or its status. By run id too:
+ * the server names scheduled runs by the second they start, so two runs in one second share a
+ * workflow id and only the run id tells them apart.
+ */
+async function outcomeOf(client: Client, workflowId: string, runId: string): Promise<string> {
   try {
-    const d = await client.workflow.getHandle(workflowId).describe();
+    const d = await client.workflow.getHandle(workflowId, runId).describe();
     const outcome = d.searchAttributes[SEARCH_ATTRIBUTES.outcome.name];
     const version = d.searchAttributes[SEARCH_ATTRIBUTES.version.name];
     return Array.isArray(outcome) && outcome.length ? `${String(outcome[0])}${Array.isArray(version) && version.length ? ` ${String(version[0])}` : ''}` : d.status.name.toLowerCase();
@@ -74,7 +78,13 @@ async function outcomeOf(client: Client, workflowId: string): Promise<string> {
 
 async function describe(env: LiteshipEnvironment, id: string, json: boolean, io: CommandIO): Promise<number> {
   const d = await env.client.schedule.getHandle(id).describe();
-  const recent = await Promise.all(d.info.recentActions.map(async (a) => ({ takenAt: a.takenAt, workflowId: a.action.workflow.workflowId, outcome: await outcomeOf(env.client, a.action.workflow.workflowId) })));
+  const recent = await Promise.all(d.info.recentActions.map(async ({ takenAt, action: { workflow } }) => ({
+      takenAt,
+      workflowId: workflow.workflowId,
+      runId: workflow.firstExecutionRunId,
+      outcome: await outcomeOf(env.client, workflow.workflowId, workflow.firstExecutionRunId),
+    })),
+  );
   const timing = String(d.memo?.timing ?? '?');
   if (json) {
     io.stdout(`${JSON.stringify({ scheduleId: id, spec: d.spec, paused: d.state.paused, note: d.state.note, overlap: d.policies.overlap, nextRuns: d.info.nextActionTimes, recent, memo: d.memo }, null, 2)}\n`);

@@ -94,12 +94,12 @@ describe('liteship schedule', () => {
     paused: boolean;
     note?: string;
     nextRuns: string[];
-    recent: Array<{ workflowId: string; outcome: string }>;
+    recent: Array<{ workflowId: string; runId: string; outcome: string }>;
   }
   const describe = async () => JSON.parse((await runCli(['schedule', 'describe', id, '--json'])).stdout) as Described;
 
   /** Triggers the schedule and waits for the run it starts to finish; returns that run's outcome. */
-  async function triggerAndWait(): Promise<{ workflowId: string; outcome: string }> {
+  async function triggerAndWait(): Promise<{ workflowId: string; runId: string; outcome: string }> {
     const before = (await describe()).recent.length;
     expect((await runCli(['schedule', 'trigger', id])).code).toBe(0);
     let recent: Described['recent'] = [];
@@ -107,8 +107,9 @@ describe('liteship schedule', () => {
       await new Promise((r) => setTimeout(r, 500));
       recent = (await describe()).recent;
     }
-    const workflowId = recent[before]!.workflowId;
-    await client().workflow.getHandle(workflowId).result();
+    // By run id: runs triggered within one second share a workflow id.
+    const { workflowId, runId } = recent[before]!;
+    await client().workflow.getHandle(workflowId, runId).result();
     return (await describe()).recent[before]!;
   }
 
