@@ -32,6 +32,8 @@ else
 fi
 
 bash scripts/setup-tfjs-node.sh
+# The compiled training step (ml/compiled) on that same libtensorflow; optional, never fails setup.
+bash scripts/setup-compiled-step.sh
 
 # Browser tests (report.html, the Temporal UI page) drive Debian's Chromium through playwright-core.
 if [[ -z "${LITESHIP_CHROMIUM:-}" && ! -x /usr/bin/chromium ]]; then
