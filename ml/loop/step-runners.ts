@@ -1,6 +1,9 @@
 /**
  * Step runners: the ways the epoch loop (./epoch-loop.ts) trains one batch.
  *
+ *   'compiled'          the whole step (forward, loss, backward, Adam) as one TensorFlow
+ *                       graph, one session call per batch (ml/compiled; tfjs-node and
+ *                       liteship's graph addon, the layer kinds of ml/compiled/registry.ts);
  *   'native-dense'      a stack of Dense layers on tfjs-node, its step written out as
  *                       TensorFlow ops (ml/native-dense.ts), Adam in TensorFlow;
  *   'tape+native-adam'  model.apply under tf.variableGrads, Adam as TensorFlow's
@@ -14,13 +17,14 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Batch } from '../data/batches';
+import { createCompiledRunner } from '../compiled/runner';
 import { DenseStackTrainer, planDenseStack } from '../native-dense';
 import { NativeAdam, NativeOps } from '../native-ops';
 import { readAdamState, writeAdamState, type AdamState } from './adam-state';
 import { FlatAdam } from './flat-adam';
 import { compiledTraining, type CompiledTraining } from './losses';
 
-export type StepMethod = 'native-dense' | 'tape+native-adam' | 'tape+flat-adam' | 'tape+optimizer';
+export type StepMethod = 'compiled' | 'native-dense' | 'tape+native-adam' | 'tape+flat-adam' | 'tape+optimizer';
 
 export interface StepResult {
   /** Sum of the batch's per-sample losses. */
@@ -47,6 +51,8 @@ export interface StepRunner {
 }
 
 export interface RunnerOptions {
+  /** On tfjs-node, train through the compiled graph step when the model allows (default true; needs fusedAdam). */
+  compiled?: boolean;
   /** Run Adam in the runner (TensorFlow's op or FlatAdam) when the model's optimizer is Adam (default true). */
   fusedAdam?: boolean;
   /** On tfjs-node, train a Dense stack with ml/native-dense.ts (default true; needs fusedAdam). */
@@ -62,6 +68,11 @@ export async function createStepRunner(model: tf.LayersModel, options: RunnerOpt
   const adam = options.fusedAdam !== false && compiled.optimizer instanceof tf.AdamOptimizer ? compiled.optimizer : undefined;
   const state = adam ? await readAdamState(adam, weights.length) : undefined;
   const native = NativeOps.current();
+  if (native && adam && state && options.compiled !== false) {
+    const runner = createCompiledRunner(model, compiled, adam, state);
+    if (typeof runner !== 'string') return runner;
+    noteFallback(`the compiled training step does not apply to model ${model.name} (${runner}); training it step by step instead`);
+  }
   if (native && adam && state && options.nativeDense !== false) {
     const plan = planDenseStack(model);
     const why = typeof plan === 'string' ? plan : plan.weights.some((w, i) => w !== weights[i]) ? 'its weights are not in layer order' : undefined;

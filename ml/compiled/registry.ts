@@ -1,0 +1,25 @@
+// Layer class name -> how the compiled step builds it (./layers). The single source
+// of what the compiled training step supports; any other layer kind makes the model
+// train through the tape step runners instead (ml/loop/step-runners.ts).
+import { activationLayer } from './layers/activation';
+import { conv2dLayer, depthwiseConv2dLayer } from './layers/conv';
+import { denseLayer } from './layers/dense';
+import { averagePooling2dLayer, globalAveragePooling2dLayer, maxPooling2dLayer } from './layers/pooling';
+import { addLayer, identityLayer, reshapeLayer } from './layers/shape';
+import type { CompiledLayerKind } from './layers/types';
+
+export const COMPILED_LAYERS: Readonly<Record<string, CompiledLayerKind>> = {
+  Dense: denseLayer,
+  Conv2D: conv2dLayer,
+  DepthwiseConv2D: depthwiseConv2dLayer,
+  MaxPooling2D: maxPooling2dLayer,
+  AveragePooling2D: averagePooling2dLayer,
+  GlobalAveragePooling2D: globalAveragePooling2dLayer,
+  Flatten: reshapeLayer,
+  Reshape: reshapeLayer,
+  Dropout: identityLayer,
+  Activation: activationLayer,
+  ReLU: activationLayer,
+  Softmax: activationLayer,
+  Add: addLayer,
+};
