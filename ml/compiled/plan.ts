@@ -2,7 +2,7 @@
 // them: a single-input, single-output graph of layers from ./registry.ts (Sequential
 // or functional, each layer applied once), ending in a softmax the loss can take
 // over, trained with a categorical cross-entropy.
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
 import { COMPILED_LAYERS } from './registry';
 import type { CompiledLayerKind } from './layers/types';
 

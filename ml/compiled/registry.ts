@@ -4,6 +4,7 @@
 import { activationLayer } from './layers/activation';
 import { conv2dLayer, depthwiseConv2dLayer } from './layers/conv';
 import { denseLayer } from './layers/dense';
+import { batchNormalizationLayer } from './layers/normalization';
 import { averagePooling2dLayer, globalAveragePooling2dLayer, maxPooling2dLayer } from './layers/pooling';
 import { addLayer, identityLayer, reshapeLayer } from './layers/shape';
 import type { CompiledLayerKind } from './layers/types';
@@ -22,4 +23,5 @@ export const COMPILED_LAYERS: Readonly<Record<string, CompiledLayerKind>> = {
   ReLU: activationLayer,
   Softmax: activationLayer,
   Add: addLayer,
+  BatchNormalization: batchNormalizationLayer,
 };

@@ -66,7 +66,7 @@ export function buildStepGraph(addon: GraphAddon, plan: CompiledPlan, trainable:
   const builds = plan.layers.map((p) => {
     const inputs = p.inputs.map((t) => tensors.get(t.id)!);
     const inputShapes = p.inputs.map((t) => t.shape.slice(1) as number[]);
-    const build = p.kind.build({ g, layer: p.layer, config: p.config, inputs, inputShapes, variable, isOutput: p.isOutput });
+    const build = p.kind.build({ g, layer: p.layer, config: p.config, inputs, inputShapes, variable, batchScale: feeds.scale, isOutput: p.isOutput });
     tensors.set(p.output.id, build.y);
     needsGrad.set(p.output.id, p.inputs.some((t) => needsGrad.get(t.id)) || p.layer.weights.some((w) => isTrainable.has(w)));
     return build;
