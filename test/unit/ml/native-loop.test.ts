@@ -1,4 +1,5 @@
-// The epoch loop on tfjs-node: the hand-written dense-stack step (ml/native-dense.ts)
+// The epoch loop on tfjs-node without the compiled step (its tests: compiled-step.test.ts):
+// the hand-written dense-stack step (ml/native-dense.ts)
 // and the tape step with TensorFlow's ResourceApplyAdam (ml/native-ops.ts) train
 // to the weights model.fit reaches, fall back where they do not apply, keep the
 // model's variables current, and leak nothing. Skipped when the native addon is
@@ -58,7 +59,8 @@ function mlp({ loss = 'categoricalCrossentropy', flatten = true, hidden = 'relu'
   return model;
 }
 
-const fit = (model: tf.LayersModel, xs: tf.Tensor, ys: tf.Tensor, opts: LoopOptions) => runEpochs(model, tensorBatches(xs, ys), opts);
+const fit = (model: tf.LayersModel, xs: tf.Tensor, ys: tf.Tensor, opts: LoopOptions) =>
+  runEpochs(model, tensorBatches(xs, ys), { ...opts, runner: { compiled: false, ...opts.runner } });
 
 describeNative('the epoch loop on tfjs-node', () => {
   beforeAll(async () => {
@@ -140,7 +142,7 @@ describeNative('the epoch loop on tfjs-node', () => {
     const tensors = tf.memory().numTensors;
 
     const seenInEpochEnd: Float32Array[][] = [];
-    await runEpochs(model, tensorBatches(xs, ys), { epochs: 2, batchSize: 16, seed: 2 }, { onEpochEnd: () => void seenInEpochEnd.push(weightsOf(model)) });
+    await runEpochs(model, tensorBatches(xs, ys), { epochs: 2, batchSize: 16, seed: 2, runner: { compiled: false } }, { onEpochEnd: () => void seenInEpochEnd.push(weightsOf(model)) });
     expect(maxDifference(seenInEpochEnd[1]!, weightsOf(model))).toBe(0);
     expect(maxDifference(seenInEpochEnd[0]!, seenInEpochEnd[1]!)).toBeGreaterThan(0);
     expect(tf.memory().numTensors).toBe(tensors);
@@ -150,7 +152,7 @@ describeNative('the epoch loop on tfjs-node', () => {
     const run = runEpochs(
       model,
       tensorBatches(xs, ys),
-      { epochs: 2, batchSize: 16, seed: 3, progressIntervalMs: 0, signal: controller.signal },
+      { epochs: 2, batchSize: 16, seed: 3, progressIntervalMs: 0, signal: controller.signal, runner: { compiled: false } },
       { onBatchEnd: ({ batch }) => void (batch === 2 && controller.abort(new Error('stop'))) },
     );
     await expect(run).rejects.toThrow('stop');

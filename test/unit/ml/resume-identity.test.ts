@@ -2,7 +2,8 @@
 // Crash-resume and repeat identity on the product path (tfjs-node): a run stopped
 // after epoch 1 and resumed from its checkpoint ends with the same weights and the
 // same float32.tflite, bit for bit, as the uninterrupted run; two runs with the same
-// seed match each other. Covers the native Dense step (MLP) and the tape step with
+// seed match each other. Covers the compiled graph step (MLP and CNN, when liteship's
+// graph addon is built), the native Dense step (MLP) and the tape step with
 // TensorFlow's Adam (CNN). Skipped when the native addon is not built
 // (`bash scripts/setup-tfjs-node.sh`).
 import { createHash } from 'node:crypto';
@@ -12,6 +13,8 @@ import type * as tf from '@tensorflow/tfjs';
 import { compileModel, createModel, deserializeModel, loadMnist, pruneOnImageSet, serializeModel, sliceImageSet, sparsityReport, trainModel } from '../../../ml';
 import type { Architecture, ImageSet } from '../../../ml';
 import { initTrainingBackend } from '../../../ml/backend';
+import { loadGraphAddon } from '../../../ml/compiled/addon';
+import type { RunnerOptions } from '../../../ml/loop/step-runners';
 import { convertVariant } from '../../../tflite/variants';
 
 jest.setTimeout(180_000);
@@ -35,12 +38,19 @@ interface Recipe {
   samples: number;
   batchSize: number;
   method: string;
+  runner?: RunnerOptions;
 }
 
 // A few thousand MNIST images, 2 epochs: cheap, yet enough Adam steps (64 and 16 per epoch) to drift if any state were lost.
 const RECIPES: Recipe[] = [
-  { arch: 'mlp', samples: 2048, batchSize: 32, method: 'native-dense' },
-  { arch: 'cnn', samples: 1024, batchSize: 64, method: 'tape+native-adam' },
+  ...(loadGraphAddon().addon
+    ? [
+        { arch: 'mlp', samples: 2048, batchSize: 32, method: 'compiled' } as const,
+        { arch: 'cnn', samples: 1024, batchSize: 64, method: 'compiled' } as const,
+      ]
+    : []),
+  { arch: 'mlp', samples: 2048, batchSize: 32, method: 'native-dense', runner: { compiled: false } },
+  { arch: 'cnn', samples: 1024, batchSize: 64, method: 'tape+native-adam', runner: { compiled: false } },
 ];
 
 describeNative('resume and repeat identity on tfjs-node', () => {
@@ -50,9 +60,9 @@ describeNative('resume and repeat identity on tfjs-node', () => {
     train = loadMnist().train;
   });
 
-  test.each(RECIPES)('$arch ($method): resumed run = uninterrupted run = a second run', async ({ arch, samples, batchSize, method }) => {
+  test.each(RECIPES)('$arch ($method): resumed run = uninterrupted run = a second run', async ({ arch, samples, batchSize, method, runner }) => {
     const data = sliceImageSet(train, 0, samples);
-    const options = { epochs: 2, batchSize, seed: 7 };
+    const options = { epochs: 2, batchSize, seed: 7, ...(runner ? { runner } : {}) };
     const fresh = (): tf.LayersModel => createModel(arch, { inputShape: data.imageShape, numClasses: data.numClasses, seed: 7 });
 
     const straight = fresh();
@@ -91,7 +101,7 @@ describeNative('resume and repeat identity on tfjs-node', () => {
     [straight, again, interrupted, resumed, restarted].forEach((m) => m.dispose());
   });
 
-  test('pruning (native Dense step, masks on TensorFlow variables): resumed run = uninterrupted run', async () => {
+  test('pruning (the default runner; masks written into the weights it holds): resumed run = uninterrupted run', async () => {
     const data = sliceImageSet(train, 0, 2048);
     const trained = createModel('mlp', { inputShape: data.imageShape, numClasses: data.numClasses, seed: 3 });
     await trainModel(trained, data, { epochs: 1, batchSize: 64, seed: 3 });
