@@ -3,6 +3,7 @@ import { WorkflowFailedError } from '@temporalio/client';
 import { PIPELINE_TASK_QUEUE, type RecipePlan } from '../../contracts';
 import { parseArgs, usageError } from '../args';
 import { openEnvironment } from '../environment';
+import type { planRelease } from '../../workflows';
 import type { CommandIO } from '../io';
 import { ensureLocalWorkers } from '../local-workers';
 import { loadSpecFile } from '../spec-file';
@@ -45,8 +46,8 @@ export async function planCommand(argv: string[], io: CommandIO): Promise<number
     if (env.config.temporal.mode === 'local') await ensureLocalWorkers(env.config, env.client, say);
     const workflowId = `plan-${spec.model}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 6)}`;
     try {
-      const plan = await env.client.workflow.execute('planRelease', { taskQueue: PIPELINE_TASK_QUEUE, workflowId, args: [spec] });
-      io.stdout(args.flags.json ? `${JSON.stringify(plan, null, 2)}\n` : formatPlan(plan as RecipePlan));
+      const plan = await env.client.workflow.execute<typeof planRelease>('planRelease', { taskQueue: PIPELINE_TASK_QUEUE, workflowId, args: [spec] });
+      io.stdout(args.flags.json ? `${JSON.stringify(plan, null, 2)}\n` : formatPlan(plan));
       return 0;
     } catch (err) {
       if (!(err instanceof WorkflowFailedError)) throw err;

@@ -10,6 +10,7 @@ import { HelpRequested, parseArgs, usageError } from '../args';
 import { openEnvironment, type LiteshipEnvironment } from '../environment';
 import { UsageError, type CommandIO } from '../io';
 import { ensureLocalWorkers } from '../local-workers';
+import type * as workflows from '../../workflows';
 import { checkCron, parseEvery } from '../schedule-spec';
 import { loadSpecFile } from '../spec-file';
 
@@ -31,6 +32,9 @@ within an hour. Watch runs in the Temporal UI (Schedules) or with \`schedule des
 
 Example:
   liteship schedule create specs/mnist.json --every 1d --note "nightly retrain"`;
+
+/** A workflow the worker registers: a typo here fails to compile, not at the scheduled hour. */
+type WorkflowName = keyof typeof workflows;
 
 const when = (d: Date | undefined) => (d ? d.toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z') : '-');
 
@@ -68,7 +72,7 @@ async function create(env: LiteshipEnvironment, request: CreateRequest, say: (l:
       spec: timing,
       action: {
         type: 'startWorkflow',
-        workflowType: 'releaseModel',
+        workflowType: 'releaseModel' satisfies WorkflowName,
         args: [spec, {} satisfies ReleaseOptions],
         taskQueue: PIPELINE_TASK_QUEUE,
         workflowId: `scheduled-${spec.model}`,
