@@ -33,6 +33,9 @@ export interface SpeedResult {
   fastSamplesPerSec: number;
   /** The loop's step runner (ml/loop/step-runners.ts StepMethod), e.g. native-dense on tfjs-node for the MLP. */
   fastMethod: string;
+  /** When the loop ran the compiled graph step: the same loop with it off (the step-by-step runner it falls back to). */
+  stepwiseSamplesPerSec?: number;
+  stepwiseMethod?: string;
   peakRssMb: number;
 }
 
@@ -66,7 +69,7 @@ async function speed(
   ys: tf.Tensor,
   batchSize: number,
   epochs: number,
-): Promise<{ fit: number; fast: number; method: string }> {
+): Promise<{ fit: number; fast: number; method: string; stepwise?: { rate: number; method: string } }> {
   const count = xs.shape[0]!;
   const warm = Math.min(count, WARMUP_BATCHES * batchSize);
   const [wx, wy] = [xs.slice(0, warm), ys.slice(0, warm)];
@@ -79,8 +82,15 @@ async function speed(
   }
   await runEpochs(model, tensorBatches(wx, wy), { batchSize, epochs: 1, seed: 1 });
   const fast = await runEpochs(model, tensorBatches(xs, ys), { batchSize, epochs, seed: 2 });
+  let stepwise: { rate: number; method: string } | undefined;
+  if (fast.method === 'compiled') {
+    const runner = { compiled: false };
+    await runEpochs(model, tensorBatches(wx, wy), { batchSize, epochs: 1, seed: 1, runner });
+    const slow = await runEpochs(model, tensorBatches(xs, ys), { batchSize, epochs, seed: 2, runner });
+    stepwise = { rate: Math.max(...slow.epochs.map((e) => e.samplesPerSec)), method: slow.method };
+  }
   tf.dispose([wx, wy]);
-  return { fit, fast: Math.max(...fast.epochs.map((e) => e.samplesPerSec)), method: fast.method };
+  return { fit, fast: Math.max(...fast.epochs.map((e) => e.samplesPerSec)), method: fast.method, ...(stepwise ? { stepwise } : {}) };
 }
 
 async function main(): Promise<void> {
@@ -118,9 +128,10 @@ async function main(): Promise<void> {
     });
     result = { mode: 'memory', backend: info.name, arch, samples, rssMbAfterEpoch, tensorsAfterEpoch, peakRssMb: peakRssMb() };
   } else {
-    const { fit, fast, method } = await speed(model, xs, ys, batchSize, epochs);
+    const { fit, fast, method, stepwise } = await speed(model, xs, ys, batchSize, epochs);
     const description = info.native ? `TensorFlow ${info.native.tensorflowVersion}` : info.wasm ? `simd ${info.wasm.simd}, ${info.wasm.threads} thread(s)` : '';
-    result = { mode: 'speed', backend: info.name, backendDescription: description, arch, samples, fitSamplesPerSec: fit, fastSamplesPerSec: fast, fastMethod: method, peakRssMb: peakRssMb() };
+    result = { mode: 'speed', backend: info.name, backendDescription: description, arch, samples, fitSamplesPerSec: fit, fastSamplesPerSec: fast, fastMethod: method,
+      ...(stepwise ? { stepwiseSamplesPerSec: stepwise.rate, stepwiseMethod: stepwise.method } : {}), peakRssMb: peakRssMb() };
   }
   process.stdout.write(`RESULT ${JSON.stringify(result)}\n`);
 }
