@@ -5,14 +5,16 @@
  * state serialized) after every epoch, then serialize the trained model.
  * Prints one line `RESULT {json}`.
  *
- * Usage: node --import tsx bench/release-worker.ts --arch mlp|cnn|dwsep --epochs 5 --batch 32 [--samples 60000] [--backend tensorflow]
+ * Usage: node --import tsx bench/release-worker.ts --arch mlp|cnn|dwsep|mobilenet --epochs 5 --batch 32 [--samples 60000] [--backend tensorflow]
+ * (mobilenet: ml/architectures' mobilenet-v2 at alpha 0.35 on MNIST padded to 32x32 and repeated over 3 channels.)
  */
 import * as tf from '@tensorflow/tfjs';
 import { parseArgs } from 'node:util';
 import { initTrainingBackend } from '../ml/backend';
 import type { BackendPreference } from '../ml/backend';
 import { loadMnist } from '../ml/data/mnist';
-import { sliceImageSet } from '../ml/data/image-set';
+import { sliceImageSet, type ImageSet } from '../ml/data/image-set';
+import { mobileNetV2 } from '../ml/architectures/mobilenet-v2';
 import { createModel, compileModel } from '../ml/models';
 import { serializeModel } from '../ml/model-io';
 import { trainModel } from '../ml/train';
@@ -49,6 +51,21 @@ function depthwiseSeparableCnn(seed: number): tf.LayersModel {
   return model;
 }
 
+/** MNIST digits centred in 32x32 and repeated over 3 channels: the smallest input mobilenet-v2 takes. */
+function padToRgb32(set: ImageSet): ImageSet {
+  const images = new Uint8Array(set.count * 32 * 32 * 3);
+  for (let n = 0; n < set.count; n++) {
+    for (let y = 0; y < 28; y++) {
+      for (let x = 0; x < 28; x++) {
+        const v = set.images[n * 784 + y * 28 + x]!;
+        const at = ((n * 32 + y + 2) * 32 + x + 2) * 3;
+        images[at] = images[at + 1] = images[at + 2] = v;
+      }
+    }
+  }
+  return { ...set, images, imageShape: [32, 32, 3] };
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -60,17 +77,22 @@ async function main(): Promise<void> {
     },
   });
   const arch = values.arch!;
-  if (!['mlp', 'cnn', 'dwsep'].includes(arch)) throw new Error(`--arch must be mlp, cnn or dwsep, got ${arch}`);
+  if (!['mlp', 'cnn', 'dwsep', 'mobilenet'].includes(arch)) throw new Error(`--arch must be mlp, cnn, dwsep or mobilenet, got ${arch}`);
   const epochs = Number(values.epochs);
   const batchSize = Number(values.batch);
   const info = await initTrainingBackend(values.backend as BackendPreference);
   const { train } = loadMnist();
-  const data = sliceImageSet(train, 0, Number(values.samples));
+  const mnist = sliceImageSet(train, 0, Number(values.samples));
+  const data = arch === 'mobilenet' ? padToRgb32(mnist) : mnist;
   const rssMbAfterEpoch: number[] = [];
 
   const start = performance.now();
-  const model =
-    arch === 'dwsep' ? depthwiseSeparableCnn(42) : createModel(arch as 'mlp' | 'cnn', { inputShape: [28, 28, 1], numClasses: 10, seed: 42 });
+  let model: tf.LayersModel;
+  if (arch === 'dwsep') model = depthwiseSeparableCnn(42);
+  else if (arch === 'mobilenet') {
+    model = mobileNetV2({ inputShape: [32, 32, 3], numClasses: 10, seed: 42, alpha: 0.35 });
+    compileModel(model, 0.001);
+  } else model = createModel(arch as 'mlp' | 'cnn', { inputShape: [28, 28, 1], numClasses: 10, seed: 42 });
   const history = await trainModel(model, data, { epochs, batchSize, seed: 42 }, {
     onEpochEnd: async () => {
       await serializeModel(model, { includeOptimizer: true }); // the per-epoch checkpoint

