@@ -50,7 +50,9 @@ if [[ -f "$OUT" && -f "$STAMP" && "$(cat "$STAMP")" == "$KEY" ]]; then
 fi
 
 mkdir -p "$KEY_DIR" "$(dirname "$OUT")"
+HOW="copied from the cache"
 if [[ ! -f "$KEY_DIR/liteship_tf_graph.node" ]]; then
+  HOW="built"
   log "building native/tf_graph.cc against $LIB_DIR ..."
   # RUNPATH is the cached libtensorflow: the same file (same soname) tfjs-node loads, so
   # the process holds one TensorFlow runtime whichever addon loads first.
@@ -81,4 +83,4 @@ if ! VERIFY="$(TF_CPP_MIN_LOG_LEVEL=2 node -e '
   give_up "the built addon does not load or run"
 fi
 printf '%s' "$KEY" >"$STAMP"
-log "built and verified ($VERIFY, key $KEY)."
+log "$HOW and verified in $SECONDS s ($VERIFY, key $KEY)."
