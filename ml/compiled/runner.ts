@@ -31,15 +31,20 @@ export function createCompiledRunner(model: tf.LayersModel, compiled: CompiledTr
   if (typeof plan === 'string') return plan;
   if (compiled.lossName !== 'categoricalCrossentropy' && compiled.lossName !== 'sparseCategoricalCrossentropy') return `its loss ${compiled.lossName} is not compiled`;
   const hp = adamHyperParameters(adam);
-  const graph = buildStepGraph(addon, plan, model.trainableWeights, {
-    sparse: compiled.lossName === 'sparseCategoricalCrossentropy',
-    wantsAccuracy: compiled.wantsAccuracy,
-    learningRate: hp.learningRate,
-    beta1: hp.beta1,
-    beta2: hp.beta2,
-    prefix: `${runId}_${nextGraph++}`,
-  });
-  return new CompiledRunner(addon, graph, model, adam, state);
+  // A graph TensorFlow rejects (an op or attribute this build lacks) is a reason to fall back, not a failed training.
+  try {
+    const graph = buildStepGraph(addon, plan, model.trainableWeights, {
+      sparse: compiled.lossName === 'sparseCategoricalCrossentropy',
+      wantsAccuracy: compiled.wantsAccuracy,
+      learningRate: hp.learningRate,
+      beta1: hp.beta1,
+      beta2: hp.beta2,
+      prefix: `${runId}_${nextGraph++}`,
+    });
+    return new CompiledRunner(addon, graph, model, adam, state);
+  } catch (err) {
+    return `TensorFlow did not accept its graph: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`;
+  }
 }
 
 const floats = (t: tf.Tensor): Float32Array => (t.dtype === 'float32' ? (t.dataSync() as Float32Array) : Float32Array.from(t.dataSync()));
