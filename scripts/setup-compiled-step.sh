@@ -33,13 +33,10 @@ TFJS_DIR="$(node -p "require('path').dirname(require.resolve('@tensorflow/tfjs-n
   give_up "tfjs-node has no libtensorflow from the tensorflow-cpu wheel (native backend not set up)" "run scripts/setup-tfjs-node.sh"
 LIB_DIR="$(readlink -f "$TFJS_DIR/deps/lib")"
 INCLUDE_DIR="$(readlink -f "$TFJS_DIR/deps/include")"
-NODEDIR="${LITESHIP_NODEDIR:-$(dirname "$(dirname "$(command -v node)")")}"
-[[ -f "$NODEDIR/include/node/node_api.h" ]] ||
-  give_up "Node headers not found ($NODEDIR/include/node/node_api.h)" "install Node's headers or set LITESHIP_NODEDIR"
-command -v g++ >/dev/null || give_up "g++ is not on PATH" "install build-essential"
 
 TF_KEY="$(basename "$(dirname "$(dirname "$LIB_DIR")")")"   # the tfjs-node cache key: TF version, Node ABI, platform
-SRC_HASH="$(cat "$SRC" "${BASH_SOURCE[0]}" | sha256sum | cut -c1-16)"
+FLAGS=(-std=c++17 -O2 -fPIC -shared -DNODE_GYP_MODULE_NAME=liteship_tf_graph -DNAPI_VERSION=8)
+SRC_HASH="$( (cat "$SRC"; echo "${FLAGS[*]}") | sha256sum | cut -c1-16)"
 KEY="tf-graph-${SRC_HASH}_${TF_KEY}"
 KEY_DIR="$CACHE_ROOT/compiled-step/$KEY"
 STAMP="$OUT.key"
@@ -50,14 +47,21 @@ if [[ -f "$OUT" && -f "$STAMP" && "$(cat "$STAMP")" == "$KEY" ]]; then
 fi
 
 mkdir -p "$KEY_DIR" "$(dirname "$OUT")"
+# One build at a time per key: CI and a developer may run setup concurrently.
+exec 9>"$KEY_DIR/.lock"
+flock 9
 HOW="copied from the cache"
 if [[ ! -f "$KEY_DIR/liteship_tf_graph.node" ]]; then
   HOW="built"
+  # Headers and a compiler are needed only to build; a cached build is copied without them.
+  NODEDIR="${LITESHIP_NODEDIR:-$(dirname "$(dirname "$(command -v node)")")}"
+  [[ -f "$NODEDIR/include/node/node_api.h" ]] ||
+    give_up "Node headers not found ($NODEDIR/include/node/node_api.h)" "install Node's headers or set LITESHIP_NODEDIR"
+  command -v g++ >/dev/null || give_up "g++ is not on PATH" "install build-essential"
   log "building native/tf_graph.cc against $LIB_DIR ..."
   # RUNPATH is the cached libtensorflow: the same file (same soname) tfjs-node loads, so
   # the process holds one TensorFlow runtime whichever addon loads first.
-  if ! g++ -std=c++17 -O2 -fPIC -shared -DNODE_GYP_MODULE_NAME=liteship_tf_graph -DNAPI_VERSION=8 \
-        -I"$NODEDIR/include/node" -I"$INCLUDE_DIR" "$SRC" -o "$KEY_DIR/liteship_tf_graph.node.tmp" \
+  if ! g++ "${FLAGS[@]}" -I"$NODEDIR/include/node" -I"$INCLUDE_DIR" "$SRC" -o "$KEY_DIR/liteship_tf_graph.node.tmp" \
         -L"$LIB_DIR" -l:libtensorflow_cc.so.2 -l:libtensorflow_framework.so.2 -Wl,-rpath,"$LIB_DIR" \
         2>"$KEY_DIR/build.log"; then
     tail -n 20 "$KEY_DIR/build.log" | sed 's/^/  | /'
