@@ -97,3 +97,62 @@ test('every spec in specs/ points editors at the schema and still loads', async 
     await expect(loadSpecFile(full)).resolves.toMatchObject({ model: expect.any(String) });
   }
 });
+
+describe('architecture: one schema branch per form the validator accepts, from the same rules', () => {
+  type Branch = Schema & { const?: string; default?: unknown; exclusiveMinimum?: number; pattern?: string; items?: Schema; minItems?: number };
+  const architecture = schema.properties?.architecture as Schema & { default: string; oneOf: Array<Branch & { properties?: Record<string, Branch> }> };
+  // 32x32x3 images, so mobilenet-v2 is allowed too.
+  const problems = (value: unknown) =>
+    problemsOf({ ...BASE, architecture: value, data: { source: 'csv', train: '/t.csv', test: '/e.csv', imageShape: [32, 32, 3], numClasses: 3 } });
+  const accepted = (value: unknown) => validateSpec({ model: 'schema-check', architecture: value, data: { source: 'csv', train: '/t.csv', test: '/e.csv', imageShape: [32, 32, 3], numClasses: 3 } }).architecture;
+  const [names, builtin, mobilenet, layers, saved] = architecture.oneOf;
+
+  it('names: each passes, anything else fails listing them; the default is the validator\'s', () => {
+    expect(architecture.default).toBe(accepted(undefined));
+    for (const name of names?.enum ?? []) expect(problems(name)).toEqual([]);
+    expect(problems('resnet')).toEqual([expect.stringContaining(`must be one of ${(names?.enum ?? []).map((n) => JSON.stringify(n)).join(', ')}`)]);
+  });
+
+  it('each object form allows exactly its fields: any other is an unknown field listing them', () => {
+    const examples: Record<string, unknown> = { name: 'mlp', layers: [{ type: 'dense', units: 3, activation: 'softmax' }], model: '/m/model.json' };
+    for (const branch of [builtin, mobilenet, layers, saved]) {
+      const fields = Object.keys(branch?.properties ?? {});
+      const selector = branch?.required?.[0] as string;
+      expect(branch?.additionalProperties).toBe(false);
+      expect(problems({ [selector]: examples[selector], extra: 1 })).toEqual([`architecture.extra: unknown field; allowed fields: ${fields.join(', ')}`]);
+    }
+  });
+
+  it('built-ins by name; alpha only for mobilenet-v2, in its range, with its default', () => {
+    for (const name of builtin?.properties?.name?.enum ?? []) {
+      expect(problems({ name })).toEqual([]);
+      expect(problems({ name, alpha: 0.5 })).toEqual(['architecture.alpha: only mobilenet-v2 has a width multiplier']);
+    }
+    const alpha = mobilenet?.properties?.alpha as Branch;
+    expect(accepted({ name: mobilenet?.properties?.name?.const })).toEqual({ name: 'mobilenet-v2', alpha: alpha.default });
+    expect(problems({ name: 'mobilenet-v2', alpha: alpha.maximum })).toEqual([]);
+    expect(problems({ name: 'mobilenet-v2', alpha: 1e-3 })).toEqual([]);
+    for (const bad of [alpha.exclusiveMinimum, (alpha.maximum as number) + 1e-6]) {
+      expect(problems({ name: 'mobilenet-v2', alpha: bad })).toEqual([expect.stringMatching(new RegExp(`^architecture.alpha: must be a width multiplier in \\(${alpha.exclusiveMinimum}, ${alpha.maximum}\\]`))]);
+    }
+  });
+
+  it('layers: a non-empty list of objects with a type', () => {
+    const list = layers?.properties?.layers as Branch;
+    expect(list.minItems).toBe(1);
+    expect(list.items?.required).toEqual(['type']);
+    expect(problems({ layers: [] })).toEqual([expect.stringMatching(/^architecture.layers: must be a non-empty list/)]);
+    expect(problems({ layers: [{ units: 3 }] })).toEqual([expect.stringMatching(/^architecture.layers\[0\].type: must name a TensorFlow.js layer/)]);
+    expect(problems({ layers: [{ type: 'dense', units: 3, activation: 'softmax' }] })).toEqual([]);
+  });
+
+  it('model: a model.json, trainable "all" or {from}, newHead a boolean; defaults are the validator\'s', () => {
+    const props = saved?.properties as Record<string, Branch>;
+    expect(new RegExp(props.model!.pattern!).test('/m/model.json')).toBe(true);
+    expect(problems({ model: '/m/model.bin' })).toEqual(['architecture.model: "/m/model.bin" must point at the model.json of a saved TensorFlow.js layers model']);
+    expect(accepted({ model: '/m/model.json' })).toEqual({ model: '/m/model.json', trainable: props.trainable!.default, newHead: props.newHead!.default });
+    expect(problems({ model: '/m/model.json', trainable: { from: 'hidden' }, newHead: true })).toEqual([]);
+    expect(problems({ model: '/m/model.json', trainable: { from: '' } })).toEqual([expect.stringMatching(/^architecture.trainable: must be "all" or/)]);
+    expect(problems({ model: '/m/model.json', newHead: 'yes' })).toEqual(['architecture.newHead: must be true or false, got "yes"']);
+  });
+});
