@@ -3,7 +3,8 @@
  * FolderReader interface (ml/ imports no S3). Listing returns paths relative to the root, with
  * directories ending in "/" so an empty class folder on disk (or an S3 "folder" marker) is seen.
  */
-import type { LiteshipConfig } from '../infra/config';
+import { storageWhere, type LiteshipConfig } from '../infra/config';
+import { StorageAccessError } from '../infra/object-store';
 import { createObjectStore } from '../infra/s3-object-store';
 import { isS3Uri, parseS3Uri } from '../infra/s3-uri';
 import { DatasetError, classFoldersOf, listLocalFolder, type FolderReader } from '../ml';
@@ -20,8 +21,16 @@ export function createLocationLister(config: LiteshipConfig): ListLocation {
     if (isS3Uri(root)) {
       const { bucket, key } = parseS3Uri(withSlash(root));
       const store = createObjectStore({ ...config, storage: { ...config.storage, bucket } });
-      const { keys } = await store.list(key);
-      return keys.map((k) => k.slice(key.length)).filter((k) => k.length > 0);
+      try {
+        const { keys } = await store.list(key);
+        return keys.map((k) => k.slice(key.length)).filter((k) => k.length > 0);
+      } catch (err) {
+        // The storage error would say to fix LITESHIP_S3_BUCKET; here the spec names the bucket.
+        if (err instanceof StorageAccessError && err.problem === 'bucket-missing') {
+          throw new DatasetError('not-found', root, `the bucket "${bucket}" does not exist at ${storageWhere(config.storage)}: check data.train / data.test in the spec (an s3://bucket/prefix/ the workers can read).`);
+        }
+        throw err;
+      }
     }
     return listLocalFolder(root);
   };
@@ -32,7 +41,10 @@ export function createFolderReader(list: ListLocation, read: (location: string) 
   return {
     listClasses: async (root) => {
       const entries = await list(root);
-      if (entries.length === 0) throw new DatasetError('not-found', root, 'is empty or does not exist: check data.train / data.test in the spec.');
+      if (entries.length === 0) {
+        const layout = isS3Uri(root) ? ` (an s3:// folder is a prefix: ${withSlash(root)}<class>/<image>.png)` : '';
+        throw new DatasetError('not-found', root, `is empty or does not exist: check data.train / data.test in the spec${layout}.`);
+      }
       return classFoldersOf(entries);
     },
     read: (root, relative) => read(locate(root, relative)),

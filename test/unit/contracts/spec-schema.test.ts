@@ -99,7 +99,7 @@ test('every spec in specs/ points editors at the schema and still loads', async 
 });
 
 describe('architecture: one schema branch per form the validator accepts, from the same rules', () => {
-  type Branch = Schema & { const?: string; default?: unknown; exclusiveMinimum?: number; pattern?: string; items?: Schema; minItems?: number };
+  type Branch = Schema & { const?: string; default?: unknown; additionalProperties?: boolean; exclusiveMinimum?: number; pattern?: string; items?: Schema; minItems?: number };
   const architecture = schema.properties?.architecture as Schema & { default: string; oneOf: Array<Branch & { properties?: Record<string, Branch> }> };
   // 32x32x3 images, so mobilenet-v2 is allowed too.
   const problems = (value: unknown) =>

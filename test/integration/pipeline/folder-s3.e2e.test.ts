@@ -1,0 +1,90 @@
+/**
+ * Image folders under an s3:// prefix, on the test stack's real MinIO: the workers list and read
+ * the uploaded folder, and its data fingerprint is the one the same files give read from disk (the
+ * fingerprint covers file names and bytes, not where they live). A missing bucket or an empty
+ * prefix is a clear, non-retryable error naming the location, with nothing published.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { FailureType, type RecipePlan } from '../../../contracts';
+import { ExitCode } from '../../../client/exit-codes';
+import { runCli } from '../../support/cli';
+import { writeDigitFolder } from '../../support/image-folders';
+import { useTestServices } from '../../support/services';
+import { tempDir, uniqueModelName, writeSpec } from '../../support/specs';
+
+const { store, config, client } = useTestServices();
+
+const folderSpec = (model: string, train: string) => ({
+  model,
+  architecture: 'cnn',
+  data: { source: 'folder', train, imageSize: [28, 28], channels: 1, validationSplit: 0.2 },
+  training: { epochs: 1, batchSize: 16 },
+  variants: ['float32'],
+});
+
+/** Uploads every file under `root` to `prefix` (keys keep the relative paths). */
+async function upload(root: string, prefix: string): Promise<number> {
+  let n = 0;
+  for (const cls of readdirSync(root)) {
+    for (const file of readdirSync(path.join(root, cls))) {
+      await store.put(`${prefix}${cls}/${file}`, readFileSync(path.join(root, cls, file)), { contentType: 'image/png' });
+      n++;
+    }
+  }
+  return n;
+}
+
+async function plan(dir: string, name: string, spec: object): Promise<RecipePlan> {
+  const out = await runCli(['plan', writeSpec(dir, name, spec), '--json']);
+  if (out.code !== 0) throw new Error(`liteship plan failed (${out.code}): ${out.stderr}`);
+  return JSON.parse(out.stdout) as RecipePlan;
+}
+
+it('a folder uploaded under s3://bucket/prefix/ has the fingerprint of the same files read from disk', async () => {
+  const dir = tempDir();
+  const local = path.join(dir, 'photos');
+  await writeDigitFolder(local, { digits: [3, 8], perClass: 15, names: { 3: 'three', 8: 'eight' }, mixed: true });
+  const prefix = `test-data/${uniqueModelName('s3-folder')}/photos/`;
+  expect(await upload(local, prefix)).toBe(30);
+  const model = uniqueModelName('s3-folder');
+
+  const fromS3 = await plan(dir, 's3', folderSpec(model, `s3://${config.storage.bucket}/${prefix}`));
+  const fromDisk = await plan(dir, 'disk', folderSpec(model, local));
+  expect(fromS3.recipe.parts.data).toMatch(/^[0-9a-f]{64}$/);
+  expect(fromS3.recipe.parts.data).toBe(fromDisk.recipe.parts.data);
+  // The spec differs (its data.train), so the recipes do; the data does not.
+  expect(fromS3.recipe.key).not.toBe(fromDisk.recipe.key);
+  // A renamed file is a different dataset, wherever it lives.
+  const cls = readdirSync(path.join(local, 'eight'));
+  await store.put(`${prefix}eight/renamed-${cls[0]}`, readFileSync(path.join(local, 'eight', cls[0]!)));
+  const renamed = await plan(dir, 's3-more', folderSpec(model, `s3://${config.storage.bucket}/${prefix}`));
+  expect(renamed.recipe.parts.data).not.toBe(fromS3.recipe.parts.data);
+});
+
+describe('a missing s3:// folder: a clear error naming it, one attempt, nothing published', () => {
+  async function expectRefused(train: string, message: string) {
+    const dir = tempDir();
+    const model = uniqueModelName('s3-missing');
+    const run = await runCli(['run', writeSpec(dir, 'missing', folderSpec(model, train)), '--json']);
+    expect(run.code).toBe(ExitCode.invalidInput);
+    const out = JSON.parse(run.stdout) as { workflowId: string; status: string; reasons: string[] };
+    expect(out.status).toBe('failed');
+    expect(out.reasons.join('\n')).toContain(message);
+    const history = await client().workflow.getHandle(out.workflowId).fetchHistory();
+    const failed = (history.events ?? []).filter((e) => e.activityTaskFailedEventAttributes).map((e) => e.activityTaskFailedEventAttributes!);
+    expect(failed).toHaveLength(1);
+    expect(failed[0]?.failure?.applicationFailureInfo).toMatchObject({ type: FailureType.invalidDataset, nonRetryable: true });
+    expect(await store.list(`${model}/`)).toEqual({ keys: [], prefixes: [] });
+  }
+
+  it('a bucket that does not exist', async () => {
+    const bucket = `liteship-no-such-${Date.now().toString(36)}`;
+    await expectRefused(`s3://${bucket}/photos/`, `s3://${bucket}/photos/: the bucket "${bucket}" does not exist at ${config.storage.endpoint}: check data.train / data.test in the spec`);
+  });
+
+  it('a prefix with nothing under it', async () => {
+    const train = `s3://${config.storage.bucket}/test-data/${uniqueModelName('nothing')}/photos`;
+    await expectRefused(train, `${train}: is empty or does not exist: check data.train / data.test in the spec (an s3:// folder is a prefix: ${train}/<class>/<image>.png)`);
+  });
+});
