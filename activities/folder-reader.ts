@@ -3,11 +3,11 @@
  * FolderReader interface (ml/ imports no S3). Listing returns paths relative to the root, with
  * directories ending in "/" so an empty class folder on disk (or an S3 "folder" marker) is seen.
  */
-import { storageWhere, type LiteshipConfig } from '../infra/config';
-import { StorageAccessError } from '../infra/object-store';
+import type { LiteshipConfig } from '../infra/config';
 import { createObjectStore } from '../infra/s3-object-store';
 import { isS3Uri, parseS3Uri } from '../infra/s3-uri';
 import { DatasetError, classFoldersOf, listLocalFolder, type FolderReader } from '../ml';
+import { specBucketMissing } from './read-location';
 
 /** Every entry under `root` (recursive): files as "a/b.png", folders as "a/". */
 export type ListLocation = (root: string) => Promise<string[]>;
@@ -25,11 +25,7 @@ export function createLocationLister(config: LiteshipConfig): ListLocation {
         const { keys } = await store.list(key);
         return keys.map((k) => k.slice(key.length)).filter((k) => k.length > 0);
       } catch (err) {
-        // The storage error would say to fix LITESHIP_S3_BUCKET; here the spec names the bucket.
-        if (err instanceof StorageAccessError && err.problem === 'bucket-missing') {
-          throw new DatasetError('not-found', root, `the bucket "${bucket}" does not exist at ${storageWhere(config.storage)}: check data.train / data.test in the spec (an s3://bucket/prefix/ the workers can read).`);
-        }
-        throw err;
+        throw specBucketMissing(err, root, bucket, config, 'data.train / data.test in the spec') ?? err;
       }
     }
     return listLocalFolder(root);

@@ -1,12 +1,12 @@
 /**
- * Image folders under an s3:// prefix, on the test stack's real MinIO: the workers list and read
- * the uploaded folder, and its data fingerprint is the one the same files give read from disk (the
+ * Image folders under an s3:// prefix, on the test stack's real MinIO: the workers list, read and
+ * release the uploaded folder, and its data fingerprint is the one the same files give read from disk (the
  * fingerprint covers file names and bytes, not where they live). A missing bucket or an empty
  * prefix is a clear, non-retryable error naming the location, with nothing published.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { FailureType, type RecipePlan } from '../../../contracts';
+import { FailureType, type RecipePlan, type ReleaseManifest, type ReleaseResult } from '../../../contracts';
 import { ExitCode } from '../../../client/exit-codes';
 import { runCli } from '../../support/cli';
 import { writeDigitFolder } from '../../support/image-folders';
@@ -21,6 +21,8 @@ const folderSpec = (model: string, train: string) => ({
   data: { source: 'folder', train, imageSize: [28, 28], channels: 1, validationSplit: 0.2 },
   training: { epochs: 1, batchSize: 16 },
   variants: ['float32'],
+  // 6 test images: one answer that differs between tfjs and the float32 file would be a 17-point gap.
+  benchmark: { runs: 200, warmupRuns: 5, maxAccuracyGapPoints: 20 },
 });
 
 /** Uploads every file under `root` to `prefix` (keys keep the relative paths). */
@@ -41,25 +43,33 @@ async function plan(dir: string, name: string, spec: object): Promise<RecipePlan
   return JSON.parse(out.stdout) as RecipePlan;
 }
 
-it('a folder uploaded under s3://bucket/prefix/ has the fingerprint of the same files read from disk', async () => {
+it('releases a folder uploaded under s3://bucket/prefix/; its fingerprint is that of the same files read from disk', async () => {
   const dir = tempDir();
   const local = path.join(dir, 'photos');
   await writeDigitFolder(local, { digits: [3, 8], perClass: 15, names: { 3: 'three', 8: 'eight' }, mixed: true });
   const prefix = `test-data/${uniqueModelName('s3-folder')}/photos/`;
   expect(await upload(local, prefix)).toBe(30);
   const model = uniqueModelName('s3-folder');
+  const train = `s3://${config.storage.bucket}/${prefix}`;
 
-  const fromS3 = await plan(dir, 's3', folderSpec(model, `s3://${config.storage.bucket}/${prefix}`));
+  const run = await runCli(['run', writeSpec(dir, 's3', folderSpec(model, train)), '--json']);
+  expect(run.stderr).not.toContain('unexpected error');
+  expect(run.code).toBe(0);
+  const { result } = JSON.parse(run.stdout) as { result: ReleaseResult };
+  const manifest = JSON.parse(new TextDecoder().decode(await store.get(`${model}/${result.version}/manifest.json`))) as ReleaseManifest;
+  expect(manifest.dataset).toMatchObject({ source: `folder:${train}`, labels: ['eight', 'three'], trainCount: 24, testCount: 6 });
+  expect(manifest.dataset.fingerprint).toMatch(/^[0-9a-f]{64}$/);
+
+  // The same files on disk: `liteship plan` reads them as prepareData does (stores nothing).
   const fromDisk = await plan(dir, 'disk', folderSpec(model, local));
-  expect(fromS3.recipe.parts.data).toMatch(/^[0-9a-f]{64}$/);
-  expect(fromS3.recipe.parts.data).toBe(fromDisk.recipe.parts.data);
+  expect(fromDisk.recipe.parts.data).toBe(manifest.dataset.fingerprint);
   // The spec differs (its data.train), so the recipes do; the data does not.
-  expect(fromS3.recipe.key).not.toBe(fromDisk.recipe.key);
+  expect(fromDisk.changed).toEqual([expect.stringMatching(/^spec: data\.train/)]);
   // A renamed file is a different dataset, wherever it lives.
-  const cls = readdirSync(path.join(local, 'eight'));
-  await store.put(`${prefix}eight/renamed-${cls[0]}`, readFileSync(path.join(local, 'eight', cls[0]!)));
-  const renamed = await plan(dir, 's3-more', folderSpec(model, `s3://${config.storage.bucket}/${prefix}`));
-  expect(renamed.recipe.parts.data).not.toBe(fromS3.recipe.parts.data);
+  const first = readdirSync(path.join(local, 'eight'))[0]!;
+  await store.put(`${prefix}eight/renamed-${first}`, readFileSync(path.join(local, 'eight', first)));
+  const renamed = await plan(dir, 's3-more', folderSpec(model, train));
+  expect(renamed.recipe.parts.data).not.toBe(manifest.dataset.fingerprint);
 });
 
 describe('a missing s3:// folder: a clear error naming it, one attempt, nothing published', () => {
@@ -80,7 +90,7 @@ describe('a missing s3:// folder: a clear error naming it, one attempt, nothing 
 
   it('a bucket that does not exist', async () => {
     const bucket = `liteship-no-such-${Date.now().toString(36)}`;
-    await expectRefused(`s3://${bucket}/photos/`, `s3://${bucket}/photos/: the bucket "${bucket}" does not exist at ${config.storage.endpoint}: check data.train / data.test in the spec`);
+    await expectRefused(`s3://${bucket}/photos/`, `s3://${bucket}/photos/: the bucket "${bucket}" does not exist at ${config.storage.endpoint}: check data.train / data.test in the spec (an s3://bucket/... the workers can read).`);
   });
 
   it('a prefix with nothing under it', async () => {
