@@ -124,9 +124,9 @@ export function checkArchitecture(
     return layers ? { layers } : undefined;
   }
   if (form === 'model') return checkSavedModel(obj, fail, location);
-  if (obj.name === 'mlp' || obj.name === 'cnn') {
+  if ((BUILTIN_ARCHITECTURES as readonly unknown[]).includes(obj.name)) {
     if (obj.alpha !== undefined) return fail('architecture.alpha', `only mobilenet-v2 has a width multiplier`);
-    return obj.name;
+    return obj.name as BuiltinArchitecture;
   }
   if (obj.name !== 'mobilenet-v2') return fail('architecture.name', `must be ${ARCHITECTURE_NAMES.map((n) => JSON.stringify(n)).join(', ').replace(/, ([^,]*)$/, ' or $1')}, got ${describe(obj.name)}`);
   const alpha = obj.alpha ?? DEFAULT_MOBILENET_ALPHA;
