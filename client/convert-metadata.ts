@@ -10,15 +10,10 @@ import type * as tf from '@tensorflow/tfjs';
 import { indexLabels, type ClassifierMetadataOptions } from '../tflite';
 import { UsageError } from './io';
 
-export interface ConvertMetadataFlags {
-  name?: string;
-  version?: string;
-  description?: string;
-  labels?: string;
-  mean?: string;
-  std?: string;
-  imageShape?: string;
-}
+/** The flags that describe the metadata (--description also sets Model.description, so it is not one). */
+export const METADATA_FLAGS = ['labels', 'name', 'version', 'mean', 'std', 'image-shape'] as const;
+
+export type ConvertMetadataFlags = Partial<Record<(typeof METADATA_FLAGS)[number] | 'description', string>>;
 
 export interface ResolvedMetadata {
   options: ClassifierMetadataOptions;
@@ -96,7 +91,7 @@ async function labelsFile(file: string): Promise<string[]> {
 
 /** Reads the flags (and the model's own labels) into the metadata options, checking them against the model. */
 export async function resolveConvertMetadata(model: tf.LayersModel, jsonPath: string, weightBytes: Uint8Array, flags: ConvertMetadataFlags): Promise<ResolvedMetadata> {
-  const imageShape = imageShapeOf(model, flags.imageShape);
+  const imageShape = imageShapeOf(model, flags['image-shape']);
   const classes = model.outputs[0]?.shape.at(-1);
   if (typeof classes !== 'number' || classes < 2) {
     throw new UsageError(`the model's output [${model.outputs[0]?.shape.join(', ')}] is not one score per class: pass --no-metadata to write the file without image-classifier metadata`);
@@ -132,4 +127,25 @@ export async function resolveConvertMetadata(model: tf.LayersModel, jsonPath: st
     },
     labelsFrom,
   };
+}
+
+/**
+ * What convert writes: the metadata (--no-metadata: none), or, for a model that is not an image
+ * classifier and no metadata flag, none with a note saying how to add it (any model still converts).
+ */
+export async function convertMetadata(
+  model: tf.LayersModel,
+  jsonPath: string,
+  weightBytes: Uint8Array,
+  flags: ConvertMetadataFlags,
+  none: boolean,
+): Promise<{ metadata?: ResolvedMetadata; note?: string }> {
+  const given = METADATA_FLAGS.filter((f) => flags[f] !== undefined);
+  if (none) {
+    if (given.length > 0) throw new UsageError(`--no-metadata writes no metadata, so --${given.join(', --')} would be ignored: drop one or the other`);
+    return {};
+  }
+  const problem = classifierShapeProblem(model);
+  if (problem && given.length === 0) return { note: `no TFLite metadata written: ${problem} (pass --image-shape HxWxC and --labels to describe it)` };
+  return { metadata: await resolveConvertMetadata(model, jsonPath, weightBytes, flags) };
 }

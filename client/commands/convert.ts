@@ -11,7 +11,7 @@ import { ConversionError, MetadataOptionsError, readTflite } from '../../tflite'
 import { convertVariant, type QuantizationVariant } from '../../tflite/variants';
 import { loadInterpreter } from '../../tflite/runtimes/tfjs-tflite-node';
 import { loadCalibrationSamples } from '../calibration-file';
-import { classifierShapeProblem, resolveConvertMetadata, type ResolvedMetadata } from '../convert-metadata';
+import { convertMetadata, METADATA_FLAGS, type ResolvedMetadata } from '../convert-metadata';
 import { parseArgs, usageError } from '../args';
 import { CorruptFileError } from '../errors';
 import { ExitCode } from '../exit-codes';
@@ -45,8 +45,6 @@ Metadata:
   --image-shape <HxWxC>        what a flat (non-image) input holds, e.g. 28x28x1 (without it such a
                                model converts with no metadata)
   --no-metadata                write no TFLite metadata`;
-/** The flags that describe the metadata (--description also sets Model.description, so it is not one). */
-const METADATA_FLAGS = ['labels', 'name', 'version', 'mean', 'std', 'image-shape'];
 const QUANTIZE_MODES: Record<string, QuantizationVariant> = { none: 'float32', float16: 'float16', dynamic: 'dynamic-int8', int8: 'int8' };
 
 interface SavedModelJson {
@@ -155,7 +153,7 @@ export async function convertCommand(argv: string[], io: CommandIO): Promise<num
   const args = parseArgs(
     argv,
     {
-      string: ['output', 'description', 'quantize', 'calibration', 'calibration-samples', 'labels', 'name', 'version', 'mean', 'std', 'image-shape'],
+      string: ['output', 'description', 'quantize', 'calibration', 'calibration-samples', ...METADATA_FLAGS],
       boolean: ['int8-io', 'sparse', 'no-metadata'],
       aliases: { o: 'output' },
     },
@@ -176,23 +174,12 @@ export async function convertCommand(argv: string[], io: CommandIO): Promise<num
   const sampleCount = Number(args.flags['calibration-samples'] ?? 300);
   if (!Number.isInteger(sampleCount) || sampleCount < 1) throw new UsageError(`--calibration-samples must be a positive whole number, got ${String(args.flags['calibration-samples'])}`);
 
-  const text = (flag: string) => (typeof args.flags[flag] === 'string' ? (args.flags[flag] as string) : undefined);
   const { model, jsonPath, weightData } = await readSavedModel(input);
   let metadata: ResolvedMetadata | undefined;
   let noMetadata: string | undefined;
   try {
-    const given = METADATA_FLAGS.filter((f) => args.flags[f] !== undefined);
-    const problem = classifierShapeProblem(model);
-    if (args.flags['no-metadata'] === true) {
-      if (given.length > 0) throw new UsageError(`--no-metadata writes no metadata, so --${given.join(', --')} would be ignored: drop one or the other`);
-    } else if (problem && given.length === 0) {
-      // Any model converts; image-classifier metadata is added only where it fits (or asked for).
-      noMetadata = `no TFLite metadata written: ${problem} (pass --image-shape HxWxC and --labels to describe it)`;
-    } else {
-      metadata = await resolveConvertMetadata(model, jsonPath, weightData, {
-        name: text('name'), version: text('version'), description, labels: text('labels'), mean: text('mean'), std: text('std'), imageShape: text('image-shape'),
-      });
-    }
+    const flags = Object.fromEntries(METADATA_FLAGS.flatMap((f) => (typeof args.flags[f] === 'string' ? [[f, args.flags[f] as string]] : [])));
+    ({ metadata, note: noMetadata } = await convertMetadata(model, jsonPath, weightData, { ...flags, ...(description ? { description } : {}) }, args.flags['no-metadata'] === true));
   } catch (err) {
     model.dispose();
     throw err;
