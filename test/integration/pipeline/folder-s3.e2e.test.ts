@@ -47,7 +47,8 @@ it('releases a folder uploaded under s3://bucket/prefix/; its fingerprint is tha
   const dir = tempDir();
   const local = path.join(dir, 'photos');
   await writeDigitFolder(local, { digits: [3, 8], perClass: 15, names: { 3: 'three', 8: 'eight' }, mixed: true });
-  const prefix = `test-data/${uniqueModelName('s3-folder')}/photos/`;
+  // Under a prefix no model name can take, so it never looks like a release.
+  const prefix = `_test-data/${uniqueModelName('s3-folder')}/photos/`;
   expect(await upload(local, prefix)).toBe(30);
   const model = uniqueModelName('s3-folder');
   const train = `s3://${config.storage.bucket}/${prefix}`;
@@ -94,7 +95,7 @@ describe('a missing s3:// folder: a clear error naming it, one attempt, nothing 
   });
 
   it('a prefix with nothing under it', async () => {
-    const train = `s3://${config.storage.bucket}/test-data/${uniqueModelName('nothing')}/photos`;
+    const train = `s3://${config.storage.bucket}/_test-data/${uniqueModelName('nothing')}/photos`;
     await expectRefused(train, `${train}: is empty or does not exist: check data.train / data.test in the spec (an s3:// folder is a prefix: ${train}/<class>/<image>.png)`);
   });
 });
