@@ -73,11 +73,12 @@ it('releases a folder uploaded under s3://bucket/prefix/; its fingerprint is tha
   expect(renamed.recipe.parts.data).not.toBe(manifest.dataset.fingerprint);
 });
 
-describe('a missing s3:// folder: a clear error naming it, one attempt, nothing published', () => {
-  async function expectRefused(train: string, message: string) {
+describe('a missing s3:// location: a clear error naming it, one attempt, nothing published', () => {
+  async function expectRefused(train: string, message: string, data?: object) {
     const dir = tempDir();
     const model = uniqueModelName('s3-missing');
-    const run = await runCli(['run', writeSpec(dir, 'missing', folderSpec(model, train)), '--json']);
+    const spec = { ...folderSpec(model, train), ...(data ? { data } : {}) };
+    const run = await runCli(['run', writeSpec(dir, 'missing', spec), '--json']);
     expect(run.code).toBe(ExitCode.invalidInput);
     const out = JSON.parse(run.stdout) as { workflowId: string; status: string; reasons: string[] };
     expect(out.status).toBe('failed');
@@ -92,6 +93,13 @@ describe('a missing s3:// folder: a clear error naming it, one attempt, nothing 
   it('a bucket that does not exist', async () => {
     const bucket = `liteship-no-such-${Date.now().toString(36)}`;
     await expectRefused(`s3://${bucket}/photos/`, `s3://${bucket}/photos/: the bucket "${bucket}" does not exist at ${config.storage.endpoint}: check data.train / data.test in the spec (an s3://bucket/... the workers can read).`);
+  });
+
+  it('an IDX file in a bucket that does not exist', async () => {
+    const bucket = `liteship-no-such-${Date.now().toString(36)}`;
+    const file = (name: string) => `s3://${bucket}/mnist/${name}`;
+    const data = { source: 'idx', trainImages: file('train-images'), trainLabels: file('train-labels'), testImages: file('test-images'), testLabels: file('test-labels'), numClasses: 10 };
+    await expectRefused('', `the bucket "${bucket}" does not exist at ${config.storage.endpoint}: check the s3:// URI in the spec`, data);
   });
 
   it('a prefix with nothing under it', async () => {
