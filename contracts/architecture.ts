@@ -136,8 +136,21 @@ export function checkArchitecture(
   return { name: 'mobilenet-v2', alpha };
 }
 
-/** The JSON Schema of `architecture` (draft-07): one branch per form checkArchitecture accepts, from the same rules. */
-export function architectureSchema(): Fragment {
+/** A regex source matching `word` in any letter case (JSON Schema patterns have no "i" flag). */
+function anyCase(word: string): string {
+  return [...word].map((ch) => (ch.toLowerCase() === ch.toUpperCase() ? ch.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') : `[${ch.toLowerCase()}${ch.toUpperCase()}]`)).join('');
+}
+
+/**
+ * The JSON Schema of `architecture` (draft-07): one branch per form checkArchitecture accepts, from the
+ * same rules. `layerTypes`: the converter's layer types (the table the CLI checks `type` against, which
+ * contracts cannot import), offered for completion and matched in any case, as the check matches them.
+ */
+export function architectureSchema(layerTypes?: readonly string[]): Fragment {
+  const typeDescription = 'A tf.layers factory name the TFLite converter supports, e.g. "conv2d", "dense"; the other keys are its config.';
+  const layerType: Fragment = layerTypes?.length
+    ? { type: 'string', description: typeDescription, anyOf: [{ enum: [...layerTypes] }, { pattern: `^(?:${layerTypes.map(anyCase).join('|')})$` }] }
+    : { type: 'string', minLength: 1, description: typeDescription };
   const closed = (form: Form, properties: Record<string, Fragment>, required: string[]): Fragment => {
     const keys = Object.keys(properties);
     if (keys.join() !== FORMS[form].join()) throw new Error(`architectureSchema: the ${form} form's fields are ${FORMS[form].join(', ')}, not ${keys.join(', ')}`);
@@ -166,7 +179,7 @@ export function architectureSchema(): Fragment {
             items: {
               type: 'object',
               required: ['type'],
-              properties: { type: { type: 'string', minLength: 1, description: 'A tf.layers factory name the TFLite converter supports, e.g. "conv2d", "dense"; the other keys are its config.' } },
+              properties: { type: layerType },
               examples: [LAYER_EXAMPLE],
             },
           },

@@ -4,11 +4,15 @@ import path from 'node:path';
 import { loadSpecFile } from '../../../client/spec-file';
 import { SpecValidationError, validateSpec } from '../../../contracts';
 import { releaseSpecSchema, releaseSpecSchemaText, SPEC_SCHEMA_FILE } from '../../../contracts/spec-schema';
+import { layerTypeProblems, supportedLayerTypes } from '../../../ml/architectures';
+import { converterTable } from '../../../tflite';
 
 type Schema = { type?: string; properties?: Record<string, Schema>; enum?: string[]; minimum?: number; maximum?: number; required?: string[] };
 
 const root = path.join(__dirname, '..', '..', '..');
-const schema = releaseSpecSchema() as Schema;
+/** What scripts/write-spec-schema.ts passes: the converter's layer types. */
+const options = { layerTypes: supportedLayerTypes(converterTable()) };
+const schema = releaseSpecSchema(options) as Schema;
 /** A valid spec with every section, so a field can be set anywhere. */
 const BASE = { model: 'schema-check', data: { source: 'mnist' }, variants: ['float32', 'pruned-float32'], pruning: { targetSparsity: 0.5 } };
 
@@ -39,7 +43,7 @@ function leaves(s: Schema, prefix: string[] = []): Array<{ at: string[]; schema:
 
 test('specs/release-spec.schema.json is the schema generated from contracts/spec.ts', () => {
   const committed = readFileSync(path.join(root, SPEC_SCHEMA_FILE), 'utf8');
-  if (committed !== releaseSpecSchemaText()) {
+  if (committed !== releaseSpecSchemaText(options)) {
     throw new Error(`${SPEC_SCHEMA_FILE} is stale: run \`npx tsx scripts/write-spec-schema.ts\` and commit it`);
   }
 });
@@ -99,7 +103,7 @@ test('every spec in specs/ points editors at the schema and still loads', async 
 });
 
 describe('architecture: one schema branch per form the validator accepts, from the same rules', () => {
-  type Branch = Schema & { const?: string; default?: unknown; additionalProperties?: boolean; exclusiveMinimum?: number; pattern?: string; items?: Schema; minItems?: number };
+  type Branch = Schema & { const?: string; default?: unknown; additionalProperties?: boolean; exclusiveMinimum?: number; pattern?: string; items?: Branch; minItems?: number };
   const architecture = schema.properties?.architecture as Schema & { default: string; oneOf: Array<Branch & { properties?: Record<string, Branch> }> };
   // 32x32x3 images, so mobilenet-v2 is allowed too.
   const problems = (value: unknown) =>
@@ -144,6 +148,17 @@ describe('architecture: one schema branch per form the validator accepts, from t
     expect(problems({ layers: [] })).toEqual([expect.stringMatching(/^architecture.layers: must be a non-empty list/)]);
     expect(problems({ layers: [{ units: 3 }] })).toEqual([expect.stringMatching(/^architecture.layers\[0\].type: must name a TensorFlow.js layer/)]);
     expect(problems({ layers: [{ type: 'dense', units: 3, activation: 'softmax' }] })).toEqual([]);
+  });
+
+  it("layer types: the converter's table the CLI checks against, in any letter case as the check matches them", () => {
+    const type = (layers?.properties?.layers as Branch).items?.properties?.type as Branch & { anyOf: [{ enum: string[] }, { pattern: string }] };
+    const [listed, anyCase] = type.anyOf;
+    expect(listed.enum).toEqual(options.layerTypes);
+    expect(listed.enum).toEqual(expect.arrayContaining(['conv2d', 'dense', 'depthwiseConv2d', 'flatten']));
+    const check = (t: string) => layerTypeProblems([{ type: t }], converterTable()).problems;
+    const matches = (t: string) => new RegExp(anyCase.pattern).test(t);
+    for (const t of [...listed.enum, 'Conv2D', 'DENSE', 'DepthwiseConv2D']) expect({ t, matches: matches(t), problems: check(t) }).toEqual({ t, matches: true, problems: [] });
+    for (const t of ['lstm', 'conv2dd', 'foo', 'conv2d ']) expect({ t, matches: matches(t), problems: check(t).length }).toEqual({ t, matches: false, problems: 1 });
   });
 
   it('model: a model.json, trainable "all" or {from}, newHead a boolean; defaults are the validator\'s', () => {
