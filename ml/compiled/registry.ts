@@ -6,7 +6,8 @@ import { conv2dLayer, depthwiseConv2dLayer } from './layers/conv';
 import { denseLayer } from './layers/dense';
 import { batchNormalizationLayer } from './layers/normalization';
 import { averagePooling2dLayer, globalAveragePooling2dLayer, maxPooling2dLayer } from './layers/pooling';
-import { addLayer, identityLayer, reshapeLayer } from './layers/shape';
+import { dropoutLayer } from './layers/dropout';
+import { addLayer, reshapeLayer } from './layers/shape';
 import type { CompiledLayerKind } from './layers/types';
 
 export const COMPILED_LAYERS: Readonly<Record<string, CompiledLayerKind>> = {
@@ -18,7 +19,7 @@ export const COMPILED_LAYERS: Readonly<Record<string, CompiledLayerKind>> = {
   GlobalAveragePooling2D: globalAveragePooling2dLayer,
   Flatten: reshapeLayer,
   Reshape: reshapeLayer,
-  Dropout: identityLayer,
+  Dropout: dropoutLayer,
   Activation: activationLayer,
   ReLU: activationLayer,
   Softmax: activationLayer,

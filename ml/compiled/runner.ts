@@ -119,6 +119,7 @@ class CompiledRunner implements StepRunner {
       [
         [feeds.x[0], 0, DT.float, batch.x.shape, floats(batch.x)],
         labels,
+        [feeds.step[0], feeds.step[1], DT.int32, [], new Int32Array([this.iterations])],
         scalar(feeds.scale, 1 / size),
         scalar(feeds.beta1Power, this.accBeta1),
         scalar(feeds.beta2Power, this.accBeta2),

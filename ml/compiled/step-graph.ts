@@ -28,7 +28,7 @@ export interface StepGraph {
   /** Adam's moments, in the order of model.trainableWeights. */
   m: GraphVariable[];
   v: GraphVariable[];
-  feeds: { x: Out; labels: Out; scale: Out; beta1Power: Out; beta2Power: Out; epsilon: Out };
+  feeds: { x: Out; labels: Out; step: Out; scale: Out; beta1Power: Out; beta2Power: Out; epsilon: Out };
   lossSum: Out;
   correct?: Out;
   /** Runs the optimizer and every layer update. */
@@ -53,6 +53,7 @@ export function buildStepGraph(addon: GraphAddon, plan: CompiledPlan, trainable:
   const feeds = {
     x: g.placeholder(DT.float, [-1, ...plan.inputShape], 'x'),
     labels: opts.sparse ? g.placeholder(DT.int32, [-1], 'labels') : g.placeholder(DT.float, [-1, plan.numClasses], 'labels'),
+    step: g.placeholder(DT.int32, [], 'step'),
     scale: g.placeholder(DT.float, [], 'scale'),
     beta1Power: g.placeholder(DT.float, [], 'beta1_power'),
     beta2Power: g.placeholder(DT.float, [], 'beta2_power'),
@@ -66,7 +67,7 @@ export function buildStepGraph(addon: GraphAddon, plan: CompiledPlan, trainable:
   const builds = plan.layers.map((p) => {
     const inputs = p.inputs.map((t) => tensors.get(t.id)!);
     const inputShapes = p.inputs.map((t) => t.shape.slice(1) as number[]);
-    const build = p.kind.build({ g, layer: p.layer, config: p.config, inputs, inputShapes, variable, batchScale: feeds.scale, isOutput: p.isOutput });
+    const build = p.kind.build({ g, layer: p.layer, config: p.config, inputs, inputShapes, variable, step: feeds.step, batchScale: feeds.scale, isOutput: p.isOutput });
     tensors.set(p.output.id, build.y);
     needsGrad.set(p.output.id, p.inputs.some((t) => needsGrad.get(t.id)) || p.layer.weights.some((w) => isTrainable.has(w)));
     return build;

@@ -1,5 +1,4 @@
-// Layers that only move data: Flatten and Reshape (their gradient reshapes back),
-// Dropout at rate 0 (identity; a real dropout rate falls back to the tape step).
+// Layers that only move data: Flatten and Reshape (their gradient reshapes back), Add.
 import type { CompiledLayerKind } from './types';
 import { commonProblems } from './types';
 
@@ -11,11 +10,6 @@ export const reshapeLayer: CompiledLayerKind = {
     const y = g.reshape(x, g.constInt([-1, ...outShape], [outShape.length + 1], `${layer.name}/shape`));
     return { y, backward: (dy) => ({ dx: [g.reshape(dy, g.shape(x))], dWeights: new Map() }) };
   },
-};
-
-export const identityLayer: CompiledLayerKind = {
-  unsupported: (_layer, config) => (Number(config.rate ?? 0) > 0 ? `its dropout rate ${String(config.rate)} is not compiled` : undefined),
-  build: ({ inputs }) => ({ y: inputs[0]!, backward: (dy) => ({ dx: [dy], dWeights: new Map() }) }),
 };
 
 /** Add of several inputs: the gradient goes to each unchanged. */

@@ -14,6 +14,8 @@ export interface LayerContext {
   inputShapes: number[][];
   /** The graph variable of one of the layer's weights (trainable or not). */
   variable(weight: tf.LayerVariable): GraphVariable;
+  /** The optimizer step being taken (an int32 scalar fed every step; seeds dropout). */
+  step: Out;
   /** 1 / batch size, fed every step (a float scalar). */
   batchScale: Out;
   /** True for the model's output layer: its softmax is left to the loss (logits out). */

@@ -13,6 +13,7 @@ import { loadGraphAddon } from '../../../ml/compiled/addon';
 import { planCompiledStep } from '../../../ml/compiled/plan';
 import { tensorBatches } from '../../../ml/data/batches';
 import { runEpochs, type LoopOptions } from '../../../ml/loop/epoch-loop';
+import { deserializeModel, serializeModel } from '../../../ml/model-io';
 import { brightThirds, maxDifference, smallCnn, weightsOf } from './loop-fixtures';
 
 jest.setTimeout(120_000);
@@ -138,15 +139,42 @@ describeCompiled('the compiled training step', () => {
 
   test('a model with a layer kind outside the table falls back to the tape step, saying why once', async () => {
     const { xs, ys, labels } = brightThirds(32);
-    const dropout = (): tf.Sequential => mlp('categoricalCrossentropy', [tf.layers.dropout({ rate: 0.5, seed: 1 })]);
-    expect(planCompiledStep(dropout())).toMatch(/dropout rate 0.5 is not compiled/);
-    expect(planCompiledStep(mlp('categoricalCrossentropy', [tf.layers.layerNormalization()]))).toMatch(/is a LayerNormalization, which the compiled step does not build/);
-    const model = dropout();
+    expect(planCompiledStep(mlp('categoricalCrossentropy', [tf.layers.dropout({ rate: 0.5, noiseShape: [1, 16] })]))).toMatch(/has a noiseShape/);
+    const normalized = (): tf.Sequential => mlp('categoricalCrossentropy', [tf.layers.layerNormalization()]);
+    expect(planCompiledStep(normalized())).toMatch(/is a LayerNormalization, which the compiled step does not build/);
+    const model = normalized();
     expect((await fit(model, xs, ys)).method).toBe('tape+native-adam');
     expect((await fit(model, xs, ys)).method).toBe('tape+native-adam');
     const messages = warn.mock.calls.map((c) => String(c[0])).filter((m) => m.includes('compiled training step does not apply'));
     expect(messages).toHaveLength(1);
-    expect(messages[0]).toMatch(/model sequential_\d+ \(layer dropout_\w+ \(Dropout\): its dropout rate 0.5 is not compiled\); training it step by step instead/);
+    expect(messages[0]).toMatch(/model sequential_\d+ \(layer layer_normalization_\w+ is a LayerNormalization, which the compiled step does not build\); training it step by step instead/);
+    tf.dispose([xs, ys, labels]);
+  });
+
+  test('dropout: masks seeded by layer and step, so a resumed run drops what the uninterrupted run drops', async () => {
+    const { xs, ys, labels } = brightThirds(96);
+    const make = (rate: number): tf.Sequential => mlp('categoricalCrossentropy', [tf.layers.dropout({ rate, seed: 5 })]);
+    const opts = { epochs: 2, shuffle: true };
+    const straight = make(0.5);
+    expect((await fit(straight, xs, ys, opts)).method).toBe('compiled');
+    const again = make(0.5);
+    await fit(again, xs, ys, opts);
+    expect(maxDifference(weightsOf(again), weightsOf(straight))).toBe(0);
+    const noDropout = make(0);
+    await fit(noDropout, xs, ys, opts);
+    expect(maxDifference(weightsOf(noDropout), weightsOf(straight))).toBeGreaterThan(1e-3);
+
+    // The checkpoint after epoch 1 (weights and Adam state, step count included), resumed.
+    let checkpoint: Uint8Array | undefined;
+    const first = make(0.5);
+    await runEpochs(first, tensorBatches(xs, ys), { batchSize: 16, seed: 1, ...opts }, {
+      onEpochEnd: async ({ epoch }) => {
+        if (epoch === 0) checkpoint = await serializeModel(first, { includeOptimizer: true });
+      },
+    });
+    const resumed = await deserializeModel(checkpoint!);
+    await fit(resumed, xs, ys, { ...opts, initialEpoch: 1 });
+    expect(maxDifference(weightsOf(resumed), weightsOf(straight))).toBe(0);
     tf.dispose([xs, ys, labels]);
   });
 
