@@ -8,9 +8,9 @@ import { createHash } from 'node:crypto';
 import { existsSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
-import { stopLocalWorkers } from '../../../client/local-workers';
+import { localWorkerPid, stopLocalWorkers } from '../../../client/local-workers';
 import { faultEntry, type FaultPointName } from '../../../activities/fault-point';
-import { PIPELINE_TASK_QUEUE, RELEASE_FILES, TRAINING_TASK_QUEUE, type ReleaseManifest, type ReleaseResult, type ReleaseSpec } from '../../../contracts';
+import { PIPELINE_TASK_QUEUE, RELEASE_FILES, TRAINING_TASK_QUEUE, WORKER_ROLES, type ReleaseManifest, type ReleaseResult, type ReleaseSpec } from '../../../contracts';
 import type { LiteshipConfig } from '../../../infra/config';
 import type { ObjectStore } from '../../../infra/object-store';
 import { repoRoot } from '../../../infra/paths';
@@ -83,9 +83,31 @@ export class FaultWorkers {
     return { workflowId: handle.workflowId, runId: handle.firstExecutionRunId, result: () => this.client().workflow.getHandle(handle.workflowId).result() as Promise<ReleaseResult> };
   }
 
-  /** Stops the shared local workers (they poll the same queues and would take our tasks unarmed), then starts ours. */
+  private sharedGone?: Promise<void>;
+
+  /**
+   * Stops the shared local workers (started by other test files) and waits until they have exited:
+   * they poll the same queues and would take this suite's tasks unarmed. Runs may start once this
+   * resolves, before this suite's own workers poll.
+   */
+  sharedWorkersStopped(): Promise<void> {
+    this.sharedGone ??= (async () => {
+      const pids = WORKER_ROLES.flatMap((role) => localWorkerPid(this.config, role) ?? []);
+      stopLocalWorkers(this.config);
+      const deadline = Date.now() + 30_000;
+      for (const pid of pids) {
+        while (isAlive(pid)) {
+          if (Date.now() > deadline) process.kill(pid, 'SIGKILL');
+          await sleep(100);
+        }
+      }
+    })();
+    return this.sharedGone;
+  }
+
+  /** Starts one of this suite's workers (after the shared ones are gone) and waits until it polls. */
   async start(role: Role): Promise<ChildProcess> {
-    stopLocalWorkers(this.config);
+    await this.sharedWorkersStopped();
     const points = Object.entries(this.plan).flatMap(([tag, list]) => list.map((p) => faultEntry(p, this.runPrefix(tag))));
     const log = openSync(path.join(this.dir, `worker-${role}.log`), 'a');
     const child = spawn(process.execPath, [path.join(repoRoot(), 'bin', 'liteship.js'), 'worker', '--queue', role], {
@@ -165,6 +187,16 @@ export interface RunHandle {
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Whether a process still runs (a zombie, killed but not yet reaped by its parent, does not count). */
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return !/\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
+}
 
 const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 

@@ -26,11 +26,23 @@ afterAll(async () => {
 const noLog = () => undefined;
 const minio = () => minioServer(config, () => readLocalCredentials(config.stateDir)!, noLog);
 
-async function outage(server: 'minio' | 'temporal', ms: number): Promise<void> {
+/**
+ * How long after MinIO has stopped the paused steps go on (and fail). Retries come 2, 6, 14, 30, 60,
+ * 90, 120 s after the first failure; starting them 6 s into a 30 s or 120 s outage puts a retry a few
+ * seconds after MinIO is back up (it takes a second or two to start), instead of one just before it
+ * (then the next is 30 s later). The outage is not shortened: a miss only costs that wait.
+ */
+const RESUME_AFTER_MS = 6000;
+
+/** Stops a server; `down` resolves once it has stopped, `back` once it runs again `ms` later. */
+function outage(server: 'minio' | 'temporal', ms: number): { down: Promise<void>; back: Promise<void> } {
   const managed = server === 'minio' ? minio() : temporalServer(config, noLog);
-  expect(await stopServer(config.stateDir, managed)).toBe('stopped');
-  await sleep(ms);
-  await ensureLocalStack(config);
+  const down = stopServer(config.stateDir, managed).then((outcome) => expect(outcome).toBe('stopped'));
+  const back = down.then(async () => {
+    await sleep(ms);
+    await ensureLocalStack(config);
+  });
+  return { down, back };
 }
 
 // Run "outages" meets three faults in turn; run "claim" (its own model) has its publish paused right
@@ -47,20 +59,22 @@ it('MinIO down 30 s during a checkpoint write and right after a publish claim, T
   const run = await workers.release('outages', tinySpec(model, { training: { epochs: 2, batchSize: 64, seed: 5 } }));
   await workers.reached('outages', 'train:before-checkpoint');
   const minioDown = outage('minio', 30_000);
-  await sleep(1000);
+  await minioDown.down;
+  await sleep(RESUME_AFTER_MS);
   workers.resume('outages', 'train:before-checkpoint'); // the checkpoint write now meets a dead MinIO
   workers.resume('claim', 'publish:after-claim'); // and so does everything publish writes after the claim
-  await minioDown;
+  await minioDown.back;
 
   await workers.reached('outages', 'train:after-checkpoint'); // the retried attempt wrote it once MinIO was back
-  await outage('temporal', 5_000);
+  await outage('temporal', 5_000).back;
   workers.resume('outages', 'train:after-checkpoint');
 
   await workers.reached('outages', 'publish:after-claim');
   const minioDownLong = outage('minio', 120_000);
-  await sleep(1000);
+  await minioDownLong.down;
+  await sleep(RESUME_AFTER_MS);
   workers.resume('outages', 'publish:after-claim');
-  await minioDownLong;
+  await minioDownLong.back;
 
   for (const [m, r] of [[model, run], [claimModel, claimRun]] as const) {
     expect((await r.result()).version).toBe('v1');

@@ -14,7 +14,7 @@ import type { FaultPointName } from '../../../activities/fault-point';
 import type { ReleaseManifest, ReleaseResult, TrainingHeartbeat } from '../../../contracts';
 import { useTestServices } from '../../support/services';
 import { uniqueModelName } from '../../support/specs';
-import { FaultWorkers, attemptsOf, auditModel, sleep, tinySpec, type Role, type RunHandle } from './harness';
+import { FaultWorkers, attemptsOf, auditModel, expectPlainStatus, sleep, tinySpec, type Role, type RunHandle } from './harness';
 
 const TRAINING_POINTS: FaultPointName[] = ['train:after-checkpoint', 'prune:after-checkpoint'];
 const PIPELINE_POINTS: FaultPointName[] = ['convert:start', 'benchmark:start', 'publish:after-claim', 'publish:after-manifest'];
@@ -60,12 +60,15 @@ let manifestBeforeKill: { etag: string } | undefined;
 
 beforeAll(async () => {
   // Two of each: when the worker paused at a point is killed, the other takes the retry at once.
-  await Promise.all([workers.start('pipeline'), workers.start('pipeline'), workers.start('training'), workers.start('training')]);
+  const starting = Promise.all([workers.start('pipeline'), workers.start('pipeline'), workers.start('training'), workers.start('training')]);
+  // The runs wait in their queues while the workers start (tens of seconds on 2 busy cores).
+  await workers.sharedWorkersStopped();
   runs = {
     training: await workers.release('training', resumable(resumedModel)),
     reference: await workers.release('reference', resumable(resumedModel)),
     pipeline: await workers.release('pipeline', tinySpec(pipelineModel)),
   };
+  await starting;
   kills = {
     training: killAt('training', 'training', TRAINING_POINTS, (point) => checkpointReported(runs.training.workflowId, point.startsWith('train') ? 'train' : 'prune')),
     pipeline: killAt('pipeline', 'pipeline', PIPELINE_POINTS, async (point) => {
@@ -103,6 +106,7 @@ it('SIGKILL of the training worker during train and during prune: both resume fr
   expect(resumed.pruning?.resumedFromEpoch).toBe(1);
   // The pruned variant was built and benchmarked from the resumed pruning (whether it wins the gate is not the point here).
   expect(resumed.variants.find((v) => v.variant === 'pruned-float32')?.file).toBe('pruned-float32.tflite');
+  await expectPlainStatus(runs.training.workflowId);
 });
 
 it('SIGKILL of the pipeline worker in convert, benchmark, and publish after the claim and after the manifest: exactly one whole release', async () => {
@@ -121,6 +125,7 @@ it('SIGKILL of the pipeline worker in convert, benchmark, and publish after the 
   expect(await attempts('convert')).toEqual([2]);
   expect(await attempts('benchmark')).toEqual([2]);
   expect(await attempts('publish')).toEqual([3]);
+  await expectPlainStatus(runs.pipeline.workflowId);
 });
 
 it('a crash-resumed run publishes the same float32.tflite sha256 as an uninterrupted run of the same spec', async () => {

@@ -9,7 +9,7 @@ import { ArtifactIO } from '../../../activities/artifact-io';
 import { createConvert } from '../../../activities/convert';
 import type { DatasetCache } from '../../../activities/dataset-cache';
 import { createEvaluate } from '../../../activities/evaluate';
-import { DEFAULT_QUANTIZATION, type ArtifactRef, type EvaluationMetrics, type PreparedDataRef } from '../../../contracts';
+import { DEFAULT_QUANTIZATION, type ArtifactRef, type ConvertedModelRef, type EvaluationMetrics, type PreparedDataRef } from '../../../contracts';
 import { MemoryObjectStore } from '../../../infra/memory-object-store';
 import { createBackendSelector } from '../../../ml/backend-selector';
 import { memorySource, serializeModel } from '../../../ml';
@@ -63,7 +63,7 @@ it('convert writes the same bytes whichever tfjs backend holds the weights', asy
   const shas: string[] = [];
   for (const backend of ['cpu', 'wasm'] as const) {
     await select(backend);
-    const out = await env.run(convert, { model: modelRef, variant: 'float32', data, quantization: DEFAULT_QUANTIZATION, seed: 1 });
+    const out: ConvertedModelRef = await env.run(convert, { model: modelRef, variant: 'float32' as const, data, quantization: DEFAULT_QUANTIZATION, seed: 1 });
     shas.push(out.tflite.sha256);
   }
   expect(shas[1]).toBe(shas[0]);
