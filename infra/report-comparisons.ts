@@ -1,6 +1,8 @@
 /**
  * What a release's report compares it with: the release published just before it, and the
  * release each channel points at (stable, beta, ...), each once and never the release itself.
+ * A release that is both gets one comparison naming both ("previous release, stable head"), so a
+ * reader still sees which channel holds it.
  */
 import { ChannelStore } from './channel-store';
 import type { ObjectStore } from './object-store';
@@ -13,14 +15,17 @@ export interface ReportComparison {
 
 export async function reportComparisons(store: ObjectStore, model: string, version: string, createdAt: string): Promise<ReportComparison[]> {
   const previous = await previousRelease(store, model, version, createdAt);
-  const out: ReportComparison[] = previous ? [{ label: 'previous release', record: previous }] : [];
-  const seen = new Set([version, ...(previous ? [previous.manifest.version] : [])]);
+  const byVersion = new Map<string, { labels: string[]; record: StoredRelease }>();
+  if (previous) byVersion.set(previous.manifest.version, { labels: ['previous release'], record: previous });
   for (const head of await new ChannelStore(store).list(model)) {
-    if (seen.has(head.version)) continue;
+    if (head.version === version) continue;
+    const known = byVersion.get(head.version);
+    if (known) {
+      known.labels.push(`${head.channel} head`);
+      continue;
+    }
     const record = await readStoredRelease(store, model, head.version);
-    if (!record) continue;
-    seen.add(head.version);
-    out.push({ label: `${head.channel} head`, record });
+    if (record) byVersion.set(head.version, { labels: [`${head.channel} head`], record });
   }
-  return out;
+  return [...byVersion.values()].map(({ labels, record }) => ({ label: labels.join(', '), record }));
 }

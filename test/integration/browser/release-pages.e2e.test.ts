@@ -63,10 +63,12 @@ describe('release pages in a real browser', () => {
   });
 
   it('the report opens from disk with no console errors or requests, draws every chart, and escapes user text', async () => {
+    // stable at v1: the report names v1 as both the previous release and the stable head.
+    expect((await runCli(['promote', model, 'v1', '--to', 'stable', '--reason', 'browser test'])).code).toBe(0);
     const file = path.join(dir, 'report.html');
     const cli = await runCli(['report', model, 'v2', '-o', file]);
     expect(cli.code).toBe(0);
-    expect(cli.stdout).toContain('compared with v1');
+    expect(cli.stdout).toContain('compared with v1 (previous release, stable head)');
 
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     const problems: string[] = [];
@@ -102,16 +104,16 @@ describe('release pages in a real browser', () => {
     expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
     expect(await page.locator('#description').textContent()).toBe(HOSTILE);
     expect(await page.locator('#description script, #description img').count()).toBe(0);
-    expect(await page.locator('#changes').textContent()).toContain(`Since ${model} v1`);
+    expect(await page.locator('#changes h3').allTextContents()).toEqual([`Since ${model} v1 (previous release, stable head)`]);
     await page.screenshot({ path: path.join(ARTIFACTS, 'report.png'), fullPage: true });
     await page.screenshot({ path: path.join(ARTIFACTS, 'report-top.png') });
     await page.close();
   });
 
   it('liteship compare prints the same diff in the terminal and as JSON', async () => {
-    const text = await runCli(['compare', model, 'v1', 'v2']);
+    const text = await runCli(['compare', model, 'stable', 'latest']); // channels resolve to v1 and v2
     expect(text.code).toBe(0);
-    expect(text.stdout).toContain(`${model} v1 -> ${model} v2`);
+    expect(text.stdout).toContain(`(stable is v1, latest is v2)\n${model} v1 -> ${model} v2`);
     expect(text.stdout).toMatch(/accuracy \(TFLite\)\s+\d+\.\d\d%\s+\d+\.\d\d%\s+[+-]\d+\.\d\d pts/);
     const asJson = await runCli(['compare', model, 'v1', 'v2', '--json']);
     const diff = JSON.parse(asJson.stdout) as { rows: Array<{ metric: string }>; perClass: unknown[] };
@@ -119,7 +121,7 @@ describe('release pages in a real browser', () => {
     expect(diff.perClass).toHaveLength(10);
     const missing = await runCli(['compare', model, 'v1', 'v9']);
     expect(missing.code).toBe(ExitCode.notFound);
-    expect(missing.stderr).toContain(`no release or channel ${model} v9; released versions: v1, v2; channels: latest`);
+    expect(missing.stderr).toContain(`no release or channel ${model} v9; released versions: v1, v2; channels: latest, stable`);
   });
 
   it('the run tells its story in history: activity summaries and live training signals', async () => {

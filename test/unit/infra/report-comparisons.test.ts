@@ -11,7 +11,7 @@ async function release(store: MemoryObjectStore, version: string, createdAt: str
   await store.put(storageKeys.releaseFile(model, version, RELEASE_FILES.manifest), new TextEncoder().encode(JSON.stringify(manifest)));
 }
 
-test('previous release first, then each channel head that is neither this release nor the previous one', async () => {
+test('previous release first, then each other channel head; a release that is both is compared once, naming both', async () => {
   const store = new MemoryObjectStore();
   await release(store, 'v1', '2026-11-01T00:00:00Z');
   await release(store, 'v2', '2026-11-02T00:00:00Z');
@@ -20,12 +20,12 @@ test('previous release first, then each channel head that is neither this releas
   const channels = new ChannelStore(store);
   const move = (channel: string, version: string) => channels.move(model, channel, { version, by: 'test', reason: 'test', kind: 'promote' });
   await move('stable', 'v1');
-  await move('beta', 'v3'); // the previous release of v4: listed once, as the previous release
+  await move('beta', 'v3'); // the previous release of v4: listed once, naming both
   await move('latest', 'v4'); // this release itself: not compared with itself
 
   const found = await reportComparisons(store, model, 'v4', '2026-11-04T00:00:00Z');
   expect(found.map((c) => [c.label, c.record.manifest.version])).toEqual([
-    ['previous release', 'v3'],
+    ['previous release, beta head', 'v3'],
     ['stable head', 'v1'],
   ]);
   expect(await reportComparisons(store, model, 'v1', '2026-11-01T00:00:00Z')).toEqual([
