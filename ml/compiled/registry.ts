@@ -2,11 +2,12 @@
 // of what the compiled training step supports; any other layer kind makes the model
 // train through the tape step runners instead (ml/loop/step-runners.ts).
 import { activationLayer } from './layers/activation';
-import { conv2dLayer, depthwiseConv2dLayer } from './layers/conv';
+import { conv2dLayer, depthwiseConv2dLayer, separableConv2dLayer } from './layers/conv';
 import { denseLayer } from './layers/dense';
 import { batchNormalizationLayer } from './layers/normalization';
 import { averagePooling2dLayer, globalAveragePooling2dLayer, maxPooling2dLayer } from './layers/pooling';
 import { dropoutLayer } from './layers/dropout';
+import { averageLayer, concatenateLayer, leakyReluLayer, rescalingLayer, zeroPadding2dLayer } from './layers/extra';
 import { addLayer, reshapeLayer } from './layers/shape';
 import type { CompiledLayerKind } from './layers/types';
 
@@ -25,4 +26,10 @@ export const COMPILED_LAYERS: Readonly<Record<string, CompiledLayerKind>> = {
   Softmax: activationLayer,
   Add: addLayer,
   BatchNormalization: batchNormalizationLayer,
+  SeparableConv2D: separableConv2dLayer,
+  Rescaling: rescalingLayer,
+  ZeroPadding2D: zeroPadding2dLayer,
+  LeakyReLU: leakyReluLayer,
+  Concatenate: concatenateLayer,
+  Average: averageLayer,
 };

@@ -55,3 +55,42 @@ export const depthwiseConv2dLayer: CompiledLayerKind = {
   build: (ctx) =>
     buildConv(ctx, { forward: 'DepthwiseConv2dNative', input: 'DepthwiseConv2dNativeBackpropInput', filter: 'DepthwiseConv2dNativeBackpropFilter' }),
 };
+
+/**
+ * SeparableConv2D: a depthwise convolution, then a 1x1 pointwise Conv2D, BiasAdd and the
+ * activation; backward through both (the pointwise input gradient feeds the depthwise ones).
+ */
+export const separableConv2dLayer: CompiledLayerKind = {
+  unsupported: (_layer, config, isOutput) => convProblems(config, isOutput),
+  build({ g, layer, config, inputs, variable, isOutput }) {
+    const find = (suffix: string): tf.LayerVariable | undefined => layer.weights.find((w) => w.originalName.endsWith(suffix));
+    const depthwise = find('depthwise_kernel')!;
+    const pointwise = find('pointwise_kernel')!;
+    const bias = config.useBias !== false ? find('bias') : undefined;
+    const [sh, sw] = pair(config.strides, [1, 1]);
+    const common: Attr[] = [['data_format', 'string', 'NHWC'], ['dilations', 'ints', [1, 1, 1, 1]]];
+    const dwAttrs: Attr[] = [['strides', 'ints', [1, sh, sw, 1]], ['padding', 'string', String(config.padding).toUpperCase()], ...common];
+    const pwAttrs: Attr[] = [['strides', 'ints', [1, 1, 1, 1]], ['padding', 'string', 'VALID'], ['use_cudnn_on_gpu', 'bool', true], ...common];
+    const x = inputs[0]!;
+    const dk = variable(depthwise).value;
+    const pk = variable(pointwise).value;
+    const d = g.f('DepthwiseConv2dNative', [x, dk], dwAttrs, `${layer.name}/depthwise`);
+    let z = g.f('Conv2D', [d, pk], pwAttrs, `${layer.name}/pointwise`);
+    const b = bias ? variable(bias).value : undefined;
+    if (b) z = g.f('BiasAdd', [z, b], [['data_format', 'string', 'NHWC']], `${layer.name}/bias_add`);
+    const act = activate(g, z, String(config.activation ?? 'linear'), isOutput, layer.name);
+    return {
+      y: act.y,
+      backward(dy, needInput) {
+        const dz = act.grad(dy);
+        const sizes = (w: tf.LayerVariable, what: string) => g.constInt(w.shape as number[], [4], `${layer.name}/${what}_sizes`);
+        const dWeights = new Map([[pointwise, g.f('Conv2DBackpropFilter', [d, sizes(pointwise, 'pointwise'), dz], pwAttrs, `${layer.name}/pointwise_grad`)]]);
+        if (b) dWeights.set(bias!, g.f('BiasAddGrad', [dz], [['data_format', 'string', 'NHWC']], `${layer.name}/bias_grad`));
+        const dd = g.f('Conv2DBackpropInput', [g.shape(d), pk, dz], pwAttrs, `${layer.name}/pointwise_input_grad`);
+        dWeights.set(depthwise, g.f('DepthwiseConv2dNativeBackpropFilter', [x, sizes(depthwise, 'depthwise'), dd], dwAttrs, `${layer.name}/depthwise_grad`));
+        const dx = needInput[0] ? g.f('DepthwiseConv2dNativeBackpropInput', [g.shape(x), dk, dd], dwAttrs, `${layer.name}/input_grad`) : undefined;
+        return { dx: [dx], dWeights };
+      },
+    };
+  },
+};
