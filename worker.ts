@@ -11,7 +11,7 @@ import { runtimeVersions } from './activities/runtime-versions';
 import { activitiesOfRole, TASK_QUEUE_OF_ROLE, WORKER_ROLES, type WorkerRole } from './contracts';
 import { pipelineBuild } from './infra/build-info';
 import { connectionOptionsFor, describeConfig, loadConfig, workflowUrlFor } from './infra/config';
-import { instanceGoneReason, watchStackInstance } from './infra/local-stack';
+import { instanceGoneReason, LocalStackError, watchStackInstance } from './infra/local-stack';
 import { repoRoot } from './infra/paths';
 import { prepareServices } from './infra/prepare-services';
 import { createObjectStore } from './infra/s3-object-store';
@@ -25,7 +25,7 @@ export async function runWorkers(roles: WorkerRole[], opts: { log?: (line: strin
   // A local worker belongs to the stack instance it was started for (client/local-workers.ts): never another.
   const instance = process.env.LITESHIP_STACK_INSTANCE;
   const gone = instance ? instanceGoneReason(asked.stateDir, instance) : undefined;
-  if (gone) throw new Error(`not starting: ${gone}; \`liteship run\` or \`liteship dev up\` starts workers for the running stack`);
+  if (gone) throw new LocalStackError('start-failed', `not starting: ${gone}; \`liteship run\` or \`liteship dev up\` starts workers for the running stack`);
   // A local worker never starts servers: those it was started for run (or it refuses above), and
   // starting new ones after they stopped would leave servers running that nobody asked for.
   const config = instance ? asked : await prepareServices(asked, log);
