@@ -31,7 +31,7 @@ function median(values: number[]): number {
   return sorted[Math.floor((sorted.length - 1) / 2)] ?? 0;
 }
 
-export function suggest(samples: ImageSizeSample[], mobilenetAvailable: boolean): Suggestion {
+export function suggest(samples: ImageSizeSample[]): Suggestion {
   if (samples.length === 0) throw new RangeError('no image sizes to suggest from');
   const h = median(samples.map((s) => s.height));
   const w = median(samples.map((s) => s.width));
@@ -39,7 +39,7 @@ export function suggest(samples: ImageSizeSample[], mobilenetAvailable: boolean)
   const channels: 1 | 3 = samples.every((s) => s.channels <= 2) ? 1 : 3;
   const side = Math.min(h, w);
   const seen = `median image ${w}x${h}`;
-  if (side >= MOBILENET_MIN_SIDE && mobilenetAvailable) {
+  if (side >= MOBILENET_MIN_SIDE) {
     const size = [...MOBILENET_SIZES].reverse().find((s) => s <= side) ?? MOBILENET_SIZES[0]!;
     return {
       imageSize: [size, size],
@@ -51,9 +51,6 @@ export function suggest(samples: ImageSizeSample[], mobilenetAvailable: boolean)
   }
   const size = (n: number) => Math.max(8, Math.min(CNN_MAX_SIDE, Math.round(n)));
   const imageSize: [number, number] = [size(h), size(w)];
-  const why =
-    side >= MOBILENET_MIN_SIDE
-      ? `${seen}: photo-sized, but this build has no mobilenet-v2, so the small cnn at ${imageSize[1]}x${imageSize[0]} (at most ${CNN_MAX_SIDE} a side)`
-      : `${seen}: small images, so the small cnn at their own size`;
-  return { imageSize, channels, architecture: 'cnn', ...(side >= MOBILENET_MIN_SIDE ? { augment: { ...PHOTO_AUGMENT } } : {}), why };
+  const why = `${seen}: smaller than mobilenet-v2's ${MOBILENET_MIN_SIDE} px, so the small cnn at ${imageSize[1]}x${imageSize[0]} (their own size, at most ${CNN_MAX_SIDE} a side)`;
+  return { imageSize, channels, architecture: 'cnn', why };
 }

@@ -20,6 +20,16 @@ export async function compareCommand(argv: string[], io: CommandIO): Promise<num
   const store = await openStorage((line) => io.stderr(`${line}\n`));
   const [from, to] = await Promise.all([requireRelease(store, model, a), requireRelease(store, model, b)]);
   const diff = diffReleases(from, to);
-  io.stdout(args.flags.json === true ? `${JSON.stringify(diff, null, 2)}\n` : formatDiff(diff));
+  if (args.flags.json === true) {
+    io.stdout(`${JSON.stringify(diff, null, 2)}\n`);
+    return 0;
+  }
+  // Channel names resolve to versions: say which, so the table's version columns read right.
+  const resolved = [
+    { asked: a, version: from.manifest.version },
+    { asked: b, version: to.manifest.version },
+  ].filter(({ asked, version }) => asked !== version);
+  if (resolved.length) io.stdout(`(${resolved.map(({ asked, version }) => `${asked} is ${version}`).join(', ')})\n`);
+  io.stdout(formatDiff(diff));
   return 0;
 }

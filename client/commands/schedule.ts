@@ -4,34 +4,67 @@
  * fresh at each run, so new data makes a new release and unchanged data ends `unchanged` in seconds.
  * Overlap policy skip: a run still going when the next is due makes that one skip.
  */
-import { ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOverlapPolicy, type Client } from '@temporalio/client';
+import { ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOverlapPolicy, type Client, type ScheduleSpec } from '@temporalio/client';
 import { PIPELINE_TASK_QUEUE, SEARCH_ATTRIBUTES, type ReleaseOptions, type ReleaseSpec } from '../../contracts';
-import { parseArgs } from '../args';
+import { HelpRequested, parseArgs, usageError } from '../args';
 import { openEnvironment, type LiteshipEnvironment } from '../environment';
 import { UsageError, type CommandIO } from '../io';
 import { ensureLocalWorkers } from '../local-workers';
+import type * as workflows from '../../workflows';
 import { checkCron, parseEvery } from '../schedule-spec';
 import { loadSpecFile } from '../spec-file';
 
-const USAGE = `liteship schedule create <spec.json> (--every 1d | --cron "0 3 * * 1") [--id <id>] [--note ...]
-       liteship schedule list [--json]
-       liteship schedule describe <id> [--json]
-       liteship schedule pause|unpause <id> [--note ...]
-       liteship schedule trigger <id>
-       liteship schedule delete <id>`;
+const USAGE = `liteship schedule create|list|describe|pause|unpause|trigger|delete ...
+Releases a spec on a Temporal Schedule: the server starts \`liteship run <spec>\` on time, whether or
+not any CLI is running (workers must be). Each run reads the spec's data fresh: new data makes a new
+release and moves latest; unchanged data ends "unchanged" in seconds. A run still going when the
+next is due makes that one skip (overlap skip); runs missed while the server was down are caught up
+within an hour. Watch runs in the Temporal UI (Schedules) or with \`schedule describe\`.
+
+  liteship schedule create <spec.json> (--every <interval> | --cron "<expr>") [--id <id>] [--note "..."]
+      --every 1d, 12h, 30m (at least 1m); --cron: five fields, UTC ("0 3 * * 1" = Mondays 03:00);
+      --id: the schedule id (default release-<model>); the spec is validated and stored in the schedule
+  liteship schedule list [--json]                    every schedule: state, timing, next run
+  liteship schedule describe <id> [--json]           next runs and the last runs with their outcomes
+  liteship schedule pause|unpause <id> [--note "..."]
+  liteship schedule trigger <id>                     run now (skipped if a run is still going)
+  liteship schedule delete <id>                      remove it (its runs and releases stay)
+
+Example:
+  liteship schedule create specs/mnist.json --every 1d --note "nightly retrain"`;
+
+/** A workflow the worker registers: a typo here fails to compile, not at the scheduled hour. */
+type WorkflowName = keyof typeof workflows;
 
 const when = (d: Date | undefined) => (d ? d.toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z') : '-');
 
-async function create(env: LiteshipEnvironment, argv: string[], say: (l: string) => void, io: CommandIO): Promise<number> {
+interface CreateRequest {
+  specPath: string;
+  spec: ReleaseSpec;
+  timing: ScheduleSpec;
+  /** As the user wrote it (the server keeps cron as calendars). */
+  timingText: string;
+  scheduleId: string;
+  note?: string;
+}
+
+/** Everything `schedule create` needs, checked before connecting, so bad input costs nothing. */
+async function createRequest(argv: string[]): Promise<CreateRequest> {
   const args = parseArgs(argv, { string: ['every', 'cron', 'id', 'note'] }, USAGE);
   const [specPath, ...extra] = args.positionals;
-  if (!specPath || extra.length > 0) throw new UsageError(`expected one spec file\nusage: ${USAGE}`);
-  const { every, cron } = args.flags;
-  if ((every === undefined) === (cron === undefined)) throw new UsageError(`give exactly one of --every or --cron\nusage: ${USAGE}`);
+  if (!specPath || extra.length > 0) throw usageError('expected one spec file', USAGE);
+  const { every, cron, id, note } = args.flags;
+  if ((every === undefined) === (cron === undefined)) throw usageError('give exactly one of --every or --cron', USAGE);
   const spec: ReleaseSpec = await loadSpecFile(specPath);
-  const timing = typeof every === 'string' ? { intervals: [{ every: `${parseEvery(every)}s` as const }] } : { cronExpressions: [checkCron(String(cron))] };
-  const scheduleId = typeof args.flags.id === 'string' ? args.flags.id : `release-${spec.model}`;
+  const scheduleId = typeof id === 'string' ? id : `release-${spec.model}`;
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/.test(scheduleId)) throw new UsageError(`invalid --id ${JSON.stringify(scheduleId)}: use letters, digits, dots, dashes, underscores`);
+  const timing: ScheduleSpec = typeof every === 'string' ? { intervals: [{ every: `${parseEvery(every)}s` }] } : { cronExpressions: [checkCron(String(cron))] };
+  const timingText = typeof every === 'string' ? `every ${every}` : `cron "${String(cron)}" (UTC)`;
+  return { specPath, spec, timing, timingText, scheduleId, note: typeof note === 'string' ? note : undefined };
+}
+
+async function create(env: LiteshipEnvironment, request: CreateRequest, say: (l: string) => void, io: CommandIO): Promise<number> {
+  const { specPath, spec, timing, timingText, scheduleId } = request;
   if (env.config.temporal.mode === 'local') await ensureLocalWorkers(env.config, env.client, say);
   try {
     const handle = await env.client.schedule.create({
@@ -39,18 +72,17 @@ async function create(env: LiteshipEnvironment, argv: string[], say: (l: string)
       spec: timing,
       action: {
         type: 'startWorkflow',
-        workflowType: 'releaseModel',
+        workflowType: 'releaseModel' satisfies WorkflowName,
         args: [spec, {} satisfies ReleaseOptions],
         taskQueue: PIPELINE_TASK_QUEUE,
         workflowId: `scheduled-${spec.model}`,
       },
       policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 hour' },
-      // The server keeps cron as calendars: remember what the user wrote, to show it back.
-      memo: { specFile: specPath, model: spec.model, timing: typeof every === 'string' ? `every ${every}` : `cron "${String(cron)}" (UTC)` },
-      state: { note: typeof args.flags.note === 'string' ? args.flags.note : `created by liteship schedule create ${specPath}` },
+      memo: { specFile: specPath, model: spec.model, timing: timingText },
+      state: { note: request.note ?? `created by liteship schedule create ${specPath}` },
     });
     const next = (await handle.describe()).info.nextActionTimes[0];
-    io.stdout(`schedule ${scheduleId}: releases ${spec.model} ${typeof every === 'string' ? `every ${every}` : `on cron "${String(cron)}" (UTC)`}, overlap skip; next run ${when(next)}\n`);
+    io.stdout(`schedule ${scheduleId}: releases ${spec.model} ${timingText.startsWith('cron') ? `on ${timingText}` : timingText}, overlap skip; next run ${when(next)}\n`);
     return 0;
   } catch (err) {
     if (err instanceof ScheduleAlreadyRunning) throw new UsageError(`a schedule ${scheduleId} already exists: choose another --id, or \`liteship schedule delete ${scheduleId}\` first`);
@@ -106,15 +138,17 @@ async function describe(env: LiteshipEnvironment, id: string, json: boolean, io:
 export async function scheduleCommand(argv: string[], io: CommandIO): Promise<number> {
   const [sub, ...rest] = argv;
   const say = (line: string) => io.stderr(`${line}\n`);
-  if (!sub) throw new UsageError(`expected a subcommand\nusage: ${USAGE}`);
-  if (!['create', 'list', 'describe', 'pause', 'unpause', 'trigger', 'delete'].includes(sub)) throw new UsageError(`unknown schedule subcommand ${JSON.stringify(sub)}\nusage: ${USAGE}`);
+  if (sub === '--help' || sub === '-h') throw new HelpRequested(USAGE);
+  if (!sub) throw usageError('expected a subcommand', USAGE);
+  if (!['create', 'list', 'describe', 'pause', 'unpause', 'trigger', 'delete'].includes(sub)) throw usageError(`unknown schedule subcommand ${JSON.stringify(sub)}`, USAGE);
   // Parse before connecting, so a usage error costs nothing.
-  const args = sub === 'create' ? undefined : parseArgs(rest, { boolean: ['json'], string: ['note'] }, USAGE);
+  const creating = sub === 'create' ? await createRequest(rest) : undefined;
+  const args = creating ? undefined : parseArgs(rest, { boolean: ['json'], string: ['note'] }, USAGE);
   const [id, ...extra] = args?.positionals ?? [];
-  if (args && sub !== 'list' && (!id || extra.length > 0)) throw new UsageError(`expected one schedule id\nusage: ${USAGE}`);
+  if (args && sub !== 'list' && (!id || extra.length > 0)) throw usageError('expected one schedule id', USAGE);
   const env = await openEnvironment(say);
   try {
-    if (sub === 'create') return await create(env, rest, say, io);
+    if (creating) return await create(env, creating, say, io);
     if (sub === 'list') {
       const rows: string[] = [];
       for await (const s of env.client.schedule.list()) {

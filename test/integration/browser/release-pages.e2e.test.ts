@@ -113,7 +113,7 @@ describe('release pages in a real browser', () => {
   it('liteship compare prints the same diff in the terminal and as JSON', async () => {
     const text = await runCli(['compare', model, 'stable', 'latest']); // channels resolve to v1 and v2
     expect(text.code).toBe(0);
-    expect(text.stdout).toContain(`${model} v1 -> ${model} v2`);
+    expect(text.stdout).toContain(`(stable is v1, latest is v2)\n${model} v1 -> ${model} v2`);
     expect(text.stdout).toMatch(/accuracy \(TFLite\)\s+\d+\.\d\d%\s+\d+\.\d\d%\s+[+-]\d+\.\d\d pts/);
     const asJson = await runCli(['compare', model, 'v1', 'v2', '--json']);
     const diff = JSON.parse(asJson.stdout) as { rows: Array<{ metric: string }>; perClass: unknown[] };

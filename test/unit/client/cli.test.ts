@@ -63,7 +63,8 @@ describe('liteship', () => {
   });
 
   it('help <command> and <command> --help print the same help, exit 0, and run nothing', async () => {
-    for (const command of ['run', 'status', 'releases', 'pull', 'convert', 'inspect', 'dev', 'worker']) {
+    const commands = ['run', 'status', 'releases', 'pull', 'convert', 'inspect', 'dev', 'worker', 'init', 'plan', 'channels', 'promote', 'rollback', 'history', 'schedule', 'report', 'compare'];
+    for (const command of commands) {
       const viaHelp = await cli(['help', command]);
       const viaFlag = await cli([command, '--help']);
       expect(viaHelp).toEqual(viaFlag);
@@ -84,6 +85,13 @@ describe('liteship', () => {
     [['pull', '../x', 'v1', '-o', 'x.tflite'], 'model name "../x" must be lowercase letters, digits and dashes'],
     [['pull', 'mnist', '../v1', '-o', 'x.tflite'], 'version "../v1" must be letters, digits, dots, dashes or underscores'],
     [['releases', 'Bad_Name'], 'model name "Bad_Name" must be lowercase letters'],
+    [['channels', '../x'], 'model name "../x" must be lowercase letters'],
+    [['promote', 'a b', 'v1', '--to', 'stable'], 'model name "a b" must be lowercase letters'],
+    [['promote', 'mnist', '../v1', '--to', 'stable'], 'version "../v1" must be letters'],
+    [['rollback', 'Mnist', '--channel', 'stable'], 'model name "Mnist" must be lowercase letters'],
+    [['history', 'mnist/x', '--channel', 'stable'], 'model name "mnist/x" must be lowercase letters'],
+    [['init', '../x', '--data', '.'], 'model name "../x" must be lowercase letters'],
+    [['schedule', 'create', 'spec.json'], 'give exactly one of --every or --cron'],
   ])('model names and versions are checked with the spec\'s rule before anything connects: %j', async (argv, message) => {
     const { code, stderr } = await cli(argv);
     expect(code).toBe(ExitCode.usage);

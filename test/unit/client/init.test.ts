@@ -33,7 +33,7 @@ describe('liteship init', () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('36 images in 3 classes');
     expect(run.stdout).toMatch(/digit-5\s+12/);
-    expect(run.stdout).toContain('median image 28x28: small images, so the small cnn at their own size; grayscale');
+    expect(run.stdout).toContain("median image 28x28: smaller than mobilenet-v2's 96 px, so the small cnn at 28x28 (their own size, at most 64 a side); grayscale");
     const written = JSON.parse(readFileSync(out, 'utf8')) as { data: Record<string, unknown> };
     expect(written.data.train).toBe('./photos');
     const spec = await loadSpecFile(out);
@@ -63,23 +63,23 @@ describe('suggest', () => {
   const photos = Array.from({ length: 9 }, (_, i) => ({ width: 640 + i, height: 480 - i, channels: 3 }));
 
   it('photos: mobilenet-v2 alpha 0.35 at the largest multiple-of-32 size they fill, with augmentation', () => {
-    expect(suggest(photos, true)).toMatchObject({ imageSize: [224, 224], channels: 3, architecture: { name: 'mobilenet-v2', alpha: 0.35 }, augment: { flip: 'horizontal' } });
-    expect(suggest([{ width: 150, height: 100, channels: 3 }], true)).toMatchObject({ imageSize: [96, 96] });
-    expect(suggest([{ width: 170, height: 170, channels: 3 }], true)).toMatchObject({ imageSize: [160, 160] });
+    expect(suggest(photos)).toMatchObject({ imageSize: [224, 224], channels: 3, architecture: { name: 'mobilenet-v2', alpha: 0.35 }, augment: { flip: 'horizontal' } });
+    expect(suggest([{ width: 150, height: 100, channels: 3 }])).toMatchObject({ imageSize: [96, 96] });
+    expect(suggest([{ width: 170, height: 170, channels: 3 }])).toMatchObject({ imageSize: [160, 160] });
   });
 
-  it('without mobilenet-v2 in this build, photos get the cnn at most 64 a side and say so', () => {
-    const s = suggest(photos, false);
+  it('images between the cnn cap and mobilenet-v2: the cnn at most 64 a side, saying why', () => {
+    const s = suggest([{ width: 90, height: 80, channels: 3 }]);
     expect(s).toMatchObject({ imageSize: [64, 64], architecture: 'cnn' });
-    expect(s.why).toContain('this build has no mobilenet-v2');
+    expect(s.why).toContain('smaller than mobilenet-v2');
   });
 
   it('small images: the cnn at their median size; gray only when every image is gray', () => {
-    expect(suggest([{ width: 32, height: 30, channels: 3 }, { width: 40, height: 36, channels: 1 }, { width: 20, height: 20, channels: 1 }], true)).toMatchObject({
+    expect(suggest([{ width: 32, height: 30, channels: 3 }, { width: 40, height: 36, channels: 1 }, { width: 20, height: 20, channels: 1 }])).toMatchObject({
       imageSize: [30, 32],
       channels: 3,
       architecture: 'cnn',
     });
-    expect(suggest([{ width: 28, height: 28, channels: 2 }], true).channels).toBe(1);
+    expect(suggest([{ width: 28, height: 28, channels: 2 }]).channels).toBe(1);
   });
 });
