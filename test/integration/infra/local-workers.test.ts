@@ -11,6 +11,7 @@ import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'no
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { ExitCode } from '../../../client/exit-codes';
+import type { SupervisorStatus } from '../../../client/local-worker-files';
 import { ensureLocalWorkers, localWorkerPid } from '../../../client/local-workers';
 import { PIPELINE_TASK_QUEUE, TRAINING_TASK_QUEUE, validateSpec, type ReleaseResult } from '../../../contracts';
 import { connectionOptionsFor, loadConfig, type LiteshipConfig } from '../../../infra/config';
@@ -151,7 +152,16 @@ it('a second stack asking for the ports the test stack holds gets free ones, rec
   });
 });
 
-it('dev down stops the supervisor, the workers and the servers: no process of that stack is left', async () => {
+it('new MinIO credentials restart the workers; dev down then stops the supervisor, the workers and the servers: no process of that stack is left', async () => {
+  // The same credentials in other bytes: the supervisor sees a changed file, as after new credentials.
+  const credentialsFile = path.join(stateB, 'minio-credentials.json');
+  writeFileSync(credentialsFile, `${JSON.stringify(JSON.parse(readFileSync(credentialsFile, 'utf8')))}\n`, { mode: 0o600 });
+  const statusFile = path.join(stateB, 'workers', 'status.json');
+  await until('both workers restarted for the new credentials', 60_000, () => {
+    const status = JSON.parse(readFileSync(statusFile, 'utf8')) as SupervisorStatus;
+    const restarted = (role: 'pipeline' | 'training') => status.roles[role]?.lastExit?.why === 'the MinIO credentials changed' && status.roles[role]?.state === 'running';
+    return (restarted('pipeline') && restarted('training')) || undefined;
+  });
   expect(processesOfB().length).toBeGreaterThanOrEqual(5); // 2 servers, the supervisor, 2 workers
   const down = await cli(envB, 'dev', 'down');
   expect(down.out).toContain('stopped local pipeline and training workers');
