@@ -143,28 +143,22 @@ export async function stopLocalWorkersAndWait(config: LiteshipConfig): Promise<W
 }
 
 function signalStop(config: LiteshipConfig): { roles: WorkerRole[]; pids: number[] } {
+  // Everything that runs is noted before any signal: a worker that is still starting dies at once.
   const supervisor = readSupervisor(config);
   const status = readSupervisorStatus(config);
-  const roles: WorkerRole[] = [];
-  const pids: number[] = [];
+  const workers = WORKER_ROLES.flatMap((role) => {
+    const pid = status?.roles[role]?.pid;
+    return pid !== undefined && isLiteshipProcess(pid) ? [{ role, pid }] : [];
+  });
+  const legacy = legacyPids(config);
   // Removing the pid file first: a supervisor that misses the signal still sees it is no longer wanted.
   removeFile(supervisorRecordPath(config));
-  if (supervisor) {
-    pids.push(supervisor.pid);
-    signal(supervisor.pid, 'SIGTERM');
-  }
-  for (const role of WORKER_ROLES) {
-    const pid = status?.roles[role]?.pid;
-    if (pid === undefined || !isLiteshipProcess(pid)) continue;
-    roles.push(role);
-    pids.push(pid);
-    if (!supervisor) signal(pid, 'SIGTERM'); // left behind by a supervisor that died; a live one stops its own
-  }
-  for (const pid of legacyPids(config)) {
-    pids.push(pid);
-    signal(pid, 'SIGTERM');
-  }
-  return { roles, pids };
+  if (supervisor) signal(supervisor.pid, 'SIGTERM');
+  // Workers left behind by a supervisor that died; a live supervisor stops its own.
+  if (!supervisor) for (const { pid } of workers) signal(pid, 'SIGTERM');
+  for (const pid of legacy) signal(pid, 'SIGTERM');
+  const pids = [...(supervisor ? [supervisor.pid] : []), ...workers.map((w) => w.pid), ...legacy];
+  return { roles: workers.map((w) => w.role), pids };
 }
 
 /** SIGTERM (unless already sent), then SIGKILL whatever is still alive after the grace period. */
