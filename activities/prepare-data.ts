@@ -93,7 +93,8 @@ async function buildManifest(data: DataSpec, deps: PrepareDeps, store: StoreShar
   );
   return {
     format: DATASET_FORMAT,
-    source: `folder:${data.train}`,
+    // Not where the folder lives: the same files on disk or under s3:// are the same dataset (filesSha256 names them).
+    source: 'folder',
     imageShape: folder.imageShape,
     numClasses: folder.labels.length,
     labels: folder.labels,
@@ -136,11 +137,12 @@ export function createPrepareData(artifacts: ArtifactIO, deps: PrepareDeps & { s
     const bytes = encodeDatasetManifest(manifest);
     const fingerprint = sha256Hex(bytes);
     const ref = await artifacts.putOnce(storageKeys.dataset(fingerprint), bytes, fingerprint);
-    log.info('prepared dataset', { source: manifest.source, sha256: fingerprint, shards, skipped: manifest.skipped.length });
+    const source = data.source === 'folder' ? `folder:${data.train}` : manifest.source;
+    log.info('prepared dataset', { source, sha256: fingerprint, shards, skipped: manifest.skipped.length });
     return {
       dataset: ref,
       fingerprint,
-      source: manifest.source,
+      source,
       trainCount: manifest.train.count,
       testCount: manifest.test.count,
       imageShape: manifest.imageShape,

@@ -6,7 +6,7 @@
  */
 import { Context, log } from '@temporalio/activity';
 import { storageKeys, type ArtifactRef, type PreparedDataRef, type PrunedModelRef, type ReleaseSpec } from '../contracts';
-import { compileModel, deserializeModel, evaluateModel, materialize, pruneOnImageSet, serializeModel } from '../ml';
+import { compileModel, deserializeModel, evaluateModel, pruneOnExamples, serializeModel } from '../ml';
 import type { ArtifactIO } from './artifact-io';
 import type { DatasetCache } from './dataset-cache';
 import type { ActivityDeps } from './deps';
@@ -38,10 +38,10 @@ export function createPrune(deps: Pick<ActivityDeps, 'initBackend'>, artifacts: 
     if (checkpoint) log.info('resuming pruning from checkpoint', { epoch: checkpoint.epoch, attempt: ctx.info.attempt });
 
     try {
-      // Pruning still reads the training split whole (its loop takes tensors); it streams once it runs on ml/train's BatchSource loop.
-      const result = await pruneOnImageSet(
+      // The training split streams from its shards, batch by batch, as in train: memory does not grow with the dataset.
+      const result = await pruneOnExamples(
         model,
-        await materialize(dataset.train),
+        dataset.train,
         {
           targetSparsity: pruning.targetSparsity,
           epochs: pruning.epochs,

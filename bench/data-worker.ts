@@ -7,8 +7,10 @@
  *   train:   trains one epoch (ml/train.ts, the training activity's loop) on those shards and
  *            evaluates the test split; `--source stream` reads them through ShardedSource (what the
  *            worker does), `--source memory` loads the split whole first (what it did before).
+ *   prune:   one epoch of magnitude pruning to 50% (ml/prune.ts, what the prune activity runs) on
+ *            the same shards, streamed or (`--source memory`) loaded whole as the activity did before.
  *
- * Usage: node --expose-gc --import tsx bench/data-worker.ts prepare|train --dir D [--count N] [--source stream|memory]
+ * Usage: node --expose-gc --import tsx bench/data-worker.ts prepare|train|prune --dir D [--count N] [--source stream|memory]
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -23,6 +25,7 @@ import { decodeShard } from '../ml/data/shards';
 import { createRng } from '../ml/data/shuffle';
 import { evaluateModel } from '../ml/evaluate';
 import { createModel, type Architecture } from '../ml/models';
+import { pruneOnExamples } from '../ml/prune';
 import { trainModel } from '../ml/train';
 
 export const SHAPE: [number, number, number] = [32, 32, 3];
@@ -92,16 +95,41 @@ async function train(dir: string, source: 'stream' | 'memory', arch: Architectur
   };
 }
 
+async function prune(dir: string, source: 'stream' | 'memory', arch: Architecture): Promise<object> {
+  const backend = await initTrainingBackend('auto');
+  const manifest = decodeDatasetManifest(readFileSync(path.join(dir, 'manifest.json')));
+  const load = async (s: ShardInfo) => decodeShard(readFileSync(path.join(dir, `${s.sha256}.lssh`)));
+  const stream = new ShardedSource(manifest.train, manifest.imageShape, manifest.numClasses, load);
+  const trainData = source === 'stream' ? stream : await materialize(stream);
+  const model = createModel(arch, { inputShape: manifest.imageShape, numClasses: manifest.numClasses, seed: 1 });
+  const started = Date.now();
+  const result = await pruneOnExamples(model, trainData, { targetSparsity: 0.5, epochs: 1, batchSize: 128, seed: 1, frequency: 100, blockSize: 4 });
+  return {
+    count: manifest.train.count,
+    source,
+    arch,
+    backend: backend.name,
+    seconds: (Date.now() - started) / 1000,
+    sparsity: result.sparsity,
+    shardLoads: stream.loads,
+    shards: manifest.train.shards.length,
+    peakRssMb: peakRssMb(),
+  };
+}
+
 async function main(): Promise<void> {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
     options: { dir: { type: 'string' }, count: { type: 'string', default: '10000' }, source: { type: 'string', default: 'stream' }, arch: { type: 'string', default: 'mlp' } },
   });
   if (!values.dir) throw new Error('--dir is required');
+  const source = values.source === 'memory' ? 'memory' : 'stream';
   const result =
     positionals[0] === 'prepare'
       ? await prepare(values.dir, Number(values.count))
-      : await train(values.dir, values.source === 'memory' ? 'memory' : 'stream', values.arch as Architecture);
+      : positionals[0] === 'prune'
+        ? await prune(values.dir, source, values.arch as Architecture)
+        : await train(values.dir, source, values.arch as Architecture);
   process.stdout.write(`RESULT ${JSON.stringify(result)}\n`);
 }
 

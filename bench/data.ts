@@ -11,7 +11,8 @@
  * 2. peak RSS: for each count, synthetic 32x32x3 images are written as dataset shards (one child
  *    process), then another child trains one epoch on them with ml/train.ts and evaluates, streaming
  *    the shards (what the training activity does); with the memory comparison, a third child loads
- *    the split whole first (what liteship did before shards). Each child's peak RSS is its own.
+ *    the split whole first (what liteship did before shards). The same for one epoch of pruning
+ *    (what the prune activity does, and did before it streamed). Each child's peak RSS is its own.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -122,19 +123,22 @@ async function rssBench(counts: number[], compare: boolean): Promise<void> {
       const prepared = await child(['prepare', '--dir', dir, '--count', String(count)]);
       const stream = await child(['train', '--dir', dir, '--source', 'stream']);
       const memory = compare ? await child(['train', '--dir', dir, '--source', 'memory']) : undefined;
+      const pruned = await child(['prune', '--dir', dir, '--source', 'stream']);
+      const prunedWhole = compare ? await child(['prune', '--dir', dir, '--source', 'memory']) : undefined;
       const mb = (count * 32 * 32 * 3) / 1e6;
+      const rss = (r: Record<string, unknown> | undefined) => (r ? `${Number(r.peakRssMb).toFixed(0)} MB` : '-');
       rows.push(
-        `| ${count.toLocaleString('en')} | ${mb.toFixed(0)} MB | ${String(prepared.shards)} | ${Number(prepared.peakRssMb).toFixed(0)} MB | ` +
-          `${Number(stream.peakRssMb).toFixed(0)} MB | ${memory ? `${Number(memory.peakRssMb).toFixed(0)} MB` : '-'} | ` +
+        `| ${count.toLocaleString('en')} | ${mb.toFixed(0)} MB | ${String(prepared.shards)} | ${rss(prepared)} | ` +
+          `${rss(stream)} | ${rss(memory)} | ${rss(pruned)} | ${rss(prunedWhole)} | ` +
           `${Number(stream.seconds).toFixed(1)} s, test acc ${Number(stream.testAccuracy).toFixed(3)}, ${String(stream.backend)} |`,
       );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
   }
-  console.log('peak RSS of one training epoch (+ evaluation), MLP, batch 128, 32x32x3 images\n');
-  console.log('| train images | pixels | shards | prepare peak RSS | train peak RSS, streaming shards | train peak RSS, split loaded whole | epoch |');
-  console.log('|---:|---:|---:|---:|---:|---:|---|');
+  console.log('peak RSS of one training epoch (+ evaluation) and of one pruning epoch, MLP, batch 128, 32x32x3 images\n');
+  console.log('| train images | pixels | shards | prepare peak RSS | train, streaming shards | train, split loaded whole | prune, streaming shards | prune, split loaded whole | training epoch |');
+  console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---|');
   for (const r of rows) console.log(r);
 }
 

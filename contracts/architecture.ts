@@ -29,13 +29,39 @@ export type Architecture = ArchitectureSpec;
 export const BUILTIN_ARCHITECTURES: readonly BuiltinArchitecture[] = ['mlp', 'cnn'];
 export const DEFAULT_MOBILENET_ALPHA = 0.35;
 
+/*
+ * The rules below are the one source of both checkArchitecture and architectureSchema (the spec's
+ * JSON Schema): the names, the object forms and their fields, the alpha range and the defaults.
+ */
+/** Names accepted as a plain string (mobilenet-v2 then gets the default alpha). */
+const ARCHITECTURE_NAMES = [...BUILTIN_ARCHITECTURES, 'mobilenet-v2'] as const;
+/** alpha: a width multiplier in (ALPHA_MIN, ALPHA_MAX]. */
+const ALPHA_MIN = 0;
+const ALPHA_MAX = 2;
+/** The object forms, by the key that selects each, with every field the form allows. */
+const FORMS = {
+  name: ['name', 'alpha'],
+  layers: ['layers'],
+  model: ['model', 'trainable', 'newHead'],
+} as const satisfies Record<string, readonly string[]>;
+type Form = keyof typeof FORMS;
+const FORM_KEYS = Object.keys(FORMS) as Form[];
+const LAYER_EXAMPLE = { type: 'conv2d', filters: 16, kernelSize: 3, activation: 'relu' };
+const MODEL_FILE = /\.json$/;
+
 type Fail = (path: string, message: string) => undefined;
+type Fragment = Record<string, unknown>;
+
+/** Reports the field's schema (contracts/spec-schema.ts builds the spec's JSON Schema from these calls). */
+export interface ArchitectureRecorder {
+  field(path: string, fragment: Fragment): void;
+}
 
 const describe = (v: unknown): string => (v === undefined ? 'nothing' : Array.isArray(v) ? 'an array' : JSON.stringify(v));
 
 function checkLayers(raw: unknown, fail: Fail): LayerConfigSpec[] | undefined {
   if (!Array.isArray(raw) || raw.length === 0) {
-    return fail('architecture.layers', `must be a non-empty list of layer configs such as {"type": "conv2d", "filters": 16, "kernelSize": 3, "activation": "relu"}, got ${describe(raw)}`);
+    return fail('architecture.layers', `must be a non-empty list of layer configs such as ${JSON.stringify(LAYER_EXAMPLE).replace(/,/g, ', ').replace(/:/g, ': ')}, got ${describe(raw)}`);
   }
   let ok = true;
   raw.forEach((layer, i) => {
@@ -50,7 +76,8 @@ function checkLayers(raw: unknown, fail: Fail): LayerConfigSpec[] | undefined {
 
 function checkSavedModel(obj: Record<string, unknown>, fail: Fail, location: (value: unknown, path: string) => string | undefined): ArchitectureSpec | undefined {
   const model = location(obj.model, 'architecture.model');
-  if (model !== undefined && !model.endsWith('.json')) fail('architecture.model', `${JSON.stringify(model)} must point at the model.json of a saved TensorFlow.js layers model`);
+  const modelFile = model !== undefined && MODEL_FILE.test(model);
+  if (model !== undefined && !modelFile) fail('architecture.model', `${JSON.stringify(model)} must point at the model.json of a saved TensorFlow.js layers model`);
   let trainable: 'all' | { from: string } | undefined = 'all';
   const t = obj.trainable;
   if (t !== undefined && t !== 'all') {
@@ -59,46 +86,120 @@ function checkSavedModel(obj: Record<string, unknown>, fail: Fail, location: (va
     else trainable = fail('architecture.trainable', `must be "all" or {"from": "<layer name>"} (layers before it are frozen), got ${describe(t)}`);
   }
   if (obj.newHead !== undefined && typeof obj.newHead !== 'boolean') fail('architecture.newHead', `must be true or false, got ${describe(obj.newHead)}`);
-  if (model === undefined || trainable === undefined || !model.endsWith('.json')) return undefined;
+  if (model === undefined || trainable === undefined || !modelFile) return undefined;
   return { model, trainable, newHead: obj.newHead === true };
 }
 
 /**
  * Validates `architecture` (default "mlp"). `location` checks a local path / s3:// URI the
- * way the spec's data fields are checked.
+ * way the spec's data fields are checked. With a recorder, reports architectureSchema().
  */
-export function checkArchitecture(raw: unknown, fail: Fail, location: (value: unknown, path: string) => string | undefined): ArchitectureSpec | undefined {
+export function checkArchitecture(
+  raw: unknown,
+  fail: Fail,
+  location: (value: unknown, path: string) => string | undefined,
+  recorder?: ArchitectureRecorder,
+): ArchitectureSpec | undefined {
+  recorder?.field('architecture', architectureSchema());
   if (raw === undefined) return 'mlp';
+  const names = ARCHITECTURE_NAMES.map((n) => JSON.stringify(n)).join(', ');
   if (typeof raw === 'string') {
     if ((BUILTIN_ARCHITECTURES as readonly string[]).includes(raw)) return raw as BuiltinArchitecture;
     if (raw === 'mobilenet-v2') return { name: 'mobilenet-v2', alpha: DEFAULT_MOBILENET_ALPHA };
-    return fail('architecture', `must be one of "mlp", "cnn", "mobilenet-v2", or an object ({"name": "mobilenet-v2", "alpha": 0.35}, {"layers": [...]}, {"model": ".../model.json"}), got ${describe(raw)}`);
+    return fail('architecture', `must be one of ${names}, or an object ({"name": "mobilenet-v2", "alpha": ${DEFAULT_MOBILENET_ALPHA}}, {"layers": [...]}, {"model": ".../model.json"}), got ${describe(raw)}`);
   }
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     return fail('architecture', `must be a name or an object, got ${describe(raw)}`);
   }
   const obj = raw as Record<string, unknown>;
-  const forms = ['name', 'layers', 'model'].filter((k) => k in obj);
+  const forms = FORM_KEYS.filter((k) => k in obj);
   if (forms.length !== 1) {
     return fail('architecture', `must have exactly one of "name" (built-in), "layers" (a layer list) or "model" (a saved model to fine-tune), got ${forms.length === 0 ? 'none' : forms.join(' and ')}`);
   }
-  const allowed = forms[0] === 'name' ? ['name', 'alpha'] : forms[0] === 'layers' ? ['layers'] : ['model', 'trainable', 'newHead'];
+  const form = forms[0] as Form;
+  const allowed: readonly string[] = FORMS[form];
   for (const key of Object.keys(obj)) if (!allowed.includes(key)) fail(`architecture.${key}`, `unknown field; allowed fields: ${allowed.join(', ')}`);
-  if (forms[0] === 'layers') {
+  if (form === 'layers') {
     const layers = checkLayers(obj.layers, fail);
     return layers ? { layers } : undefined;
   }
-  if (forms[0] === 'model') return checkSavedModel(obj, fail, location);
-  if (obj.name === 'mlp' || obj.name === 'cnn') {
+  if (form === 'model') return checkSavedModel(obj, fail, location);
+  if ((BUILTIN_ARCHITECTURES as readonly unknown[]).includes(obj.name)) {
     if (obj.alpha !== undefined) return fail('architecture.alpha', `only mobilenet-v2 has a width multiplier`);
-    return obj.name;
+    return obj.name as BuiltinArchitecture;
   }
-  if (obj.name !== 'mobilenet-v2') return fail('architecture.name', `must be "mlp", "cnn" or "mobilenet-v2", got ${describe(obj.name)}`);
+  if (obj.name !== 'mobilenet-v2') return fail('architecture.name', `must be ${ARCHITECTURE_NAMES.map((n) => JSON.stringify(n)).join(', ').replace(/, ([^,]*)$/, ' or $1')}, got ${describe(obj.name)}`);
   const alpha = obj.alpha ?? DEFAULT_MOBILENET_ALPHA;
-  if (typeof alpha !== 'number' || !(alpha > 0 && alpha <= 2)) {
-    return fail('architecture.alpha', `must be a width multiplier in (0, 2], e.g. 0.35, 0.5, 0.75 or 1.0, got ${describe(obj.alpha)}`);
+  if (typeof alpha !== 'number' || !(alpha > ALPHA_MIN && alpha <= ALPHA_MAX)) {
+    return fail('architecture.alpha', `must be a width multiplier in (${ALPHA_MIN}, ${ALPHA_MAX}], e.g. 0.35, 0.5, 0.75 or 1.0, got ${describe(obj.alpha)}`);
   }
   return { name: 'mobilenet-v2', alpha };
+}
+
+/** A regex source matching `word` in any letter case (JSON Schema patterns have no "i" flag). */
+function anyCase(word: string): string {
+  return [...word].map((ch) => (ch.toLowerCase() === ch.toUpperCase() ? ch.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') : `[${ch.toLowerCase()}${ch.toUpperCase()}]`)).join('');
+}
+
+/**
+ * The JSON Schema of `architecture` (draft-07): one branch per form checkArchitecture accepts, from the
+ * same rules. `layerTypes`: the converter's layer types (the table the CLI checks `type` against, which
+ * contracts cannot import), offered for completion and matched in any case, as the check matches them.
+ */
+export function architectureSchema(layerTypes?: readonly string[]): Fragment {
+  const typeDescription = 'A tf.layers factory name the TFLite converter supports, e.g. "conv2d", "dense"; the other keys are its config.';
+  const layerType: Fragment = layerTypes?.length
+    ? { type: 'string', description: typeDescription, anyOf: [{ enum: [...layerTypes] }, { pattern: `^(?:${layerTypes.map(anyCase).join('|')})$` }] }
+    : { type: 'string', minLength: 1, description: typeDescription };
+  const closed = (form: Form, properties: Record<string, Fragment>, required: string[]): Fragment => {
+    const keys = Object.keys(properties);
+    if (keys.join() !== FORMS[form].join()) throw new Error(`architectureSchema: the ${form} form's fields are ${FORMS[form].join(', ')}, not ${keys.join(', ')}`);
+    return { type: 'object', properties, required, additionalProperties: false };
+  };
+  const builtins = [...BUILTIN_ARCHITECTURES];
+  return {
+    description: 'The model to train (default "mlp"): a built-in name, a built-in with options, a Sequential list of TensorFlow.js layers, or a saved TensorFlow.js layers model to fine-tune.',
+    default: 'mlp',
+    oneOf: [
+      { type: 'string', enum: [...ARCHITECTURE_NAMES], description: `A built-in; "mobilenet-v2" takes alpha ${DEFAULT_MOBILENET_ALPHA}.` },
+      { ...closed('name', { name: { enum: builtins }, alpha: { not: {}, description: 'Only mobilenet-v2 has a width multiplier.' } }, ['name']), description: 'A built-in by name.' },
+      {
+        ...closed('name', {
+          name: { const: 'mobilenet-v2' },
+          alpha: { type: 'number', exclusiveMinimum: ALPHA_MIN, maximum: ALPHA_MAX, default: DEFAULT_MOBILENET_ALPHA, description: 'Width multiplier, e.g. 0.35, 0.5, 0.75 or 1.0.' },
+        }, ['name']),
+        description: 'MobileNetV2 (images whose sides are multiples of 32), seeded.',
+      },
+      {
+        ...closed('layers', {
+          layers: {
+            type: 'array',
+            minItems: 1,
+            description: 'A Sequential list; the input shape comes from the data and the last layer is the softmax classifier.',
+            items: {
+              type: 'object',
+              required: ['type'],
+              properties: { type: layerType },
+              examples: [LAYER_EXAMPLE],
+            },
+          },
+        }, ['layers']),
+        description: 'A Sequential list of layers in TensorFlow.js\'s vocabulary.',
+      },
+      {
+        ...closed('model', {
+          model: { type: 'string', minLength: 1, pattern: MODEL_FILE.source, description: 'The model.json of a saved TensorFlow.js layers model: a path (relative to the spec file, or absolute on the worker) or an s3://bucket/key URI.' },
+          trainable: {
+            default: 'all',
+            description: '"all", or {"from": "<layer name>"}: layers before it are frozen.',
+            oneOf: [{ const: 'all' }, { type: 'object', properties: { from: { type: 'string', minLength: 1 } }, required: ['from'], additionalProperties: false }],
+          },
+          newHead: { type: 'boolean', default: false, description: 'Replace the final Dense classifier with a new one for this dataset\'s class count.' },
+        }, ['model']),
+        description: 'Fine-tune a saved model.',
+      },
+    ],
+  };
 }
 
 /** mobilenet-v2 needs image sides in multiples of 32 (five stride-2 stages). */

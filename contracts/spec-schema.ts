@@ -8,6 +8,7 @@
  * stay the validator's: the schema helps writing a spec, the validator's messages judge it.
  */
 import type { SchemaFragment, SpecSchemaRecorder } from './spec-schema-recorder';
+import { architectureSchema } from './architecture';
 import { SpecValidationError, validateSpec } from './spec';
 
 export const SPEC_SCHEMA_FILE = 'specs/release-spec.schema.json';
@@ -84,8 +85,16 @@ function valueAt(obj: unknown, path: string): unknown {
 
 const MODEL = { model: 'schema-probe' };
 
+export interface SpecSchemaOptions {
+  /**
+   * The `type`s a layers architecture may use: the TFLite converter's table, which the CLI checks
+   * before a release (scripts/write-spec-schema.ts passes it; contracts/ imports nothing of ours).
+   */
+  layerTypes?: readonly string[];
+}
+
 /** The JSON Schema (draft-07, what editors support best) of a release spec file. */
-export function releaseSpecSchema(): SchemaFragment {
+export function releaseSpecSchema(options: SpecSchemaOptions = {}): SchemaFragment {
   const rec = new Recording();
   rec.probe({}); // required at the top
   rec.probe({ ...MODEL, data: {} }); // required in data
@@ -112,6 +121,8 @@ export function releaseSpecSchema(): SchemaFragment {
   const root = rec.build('');
   const properties = root.properties as Record<string, SchemaFragment>;
   properties.data = { type: 'object', required: ['source'], properties: { source: rec.build('data.source') }, allOf: branches };
+  // checkArchitecture recorded its schema; with the converter's layer types it can name them too.
+  if (options.layerTypes) properties.architecture = architectureSchema(options.layerTypes);
   return {
     $schema: 'http://json-schema.org/draft-07/schema#',
     title: 'liteship release spec',
@@ -122,6 +133,6 @@ export function releaseSpecSchema(): SchemaFragment {
 }
 
 /** The committed file's text: stable key order and a trailing newline, so the equality test is exact. */
-export function releaseSpecSchemaText(): string {
-  return `${JSON.stringify(releaseSpecSchema(), null, 2)}\n`;
+export function releaseSpecSchemaText(options: SpecSchemaOptions = {}): string {
+  return `${JSON.stringify(releaseSpecSchema(options), null, 2)}\n`;
 }

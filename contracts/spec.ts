@@ -136,7 +136,7 @@ export class SpecValidationError extends Error {
 class Checker {
   readonly problems: SpecProblem[] = [];
 
-  constructor(private readonly recorder?: SpecSchemaRecorder) {}
+  constructor(readonly recorder?: SpecSchemaRecorder) {}
 
   fail(path: string, message: string): undefined {
     this.problems.push({ path, message });
@@ -302,7 +302,7 @@ export function validateSpec(raw: unknown, source = 'spec', recorder?: SpecSchem
   const model = c.string(obj.model, 'model', MODEL_NAME_PATTERN, MODEL_NAME_RULE);
   const version = obj.version === undefined ? undefined : c.string(obj.version, 'version', VERSION_PATTERN, VERSION_RULE);
   const description = obj.description === undefined ? undefined : c.string(obj.description, 'description');
-  const architecture = checkArchitecture(obj.architecture, (path, message) => c.fail(path, message), (value, path) => c.location(value, path));
+  const architecture = checkArchitecture(obj.architecture, (path, message) => c.fail(path, message), (value, path) => c.location(value, path), c.recorder);
   const data = checkData(c, obj.data);
   const knownShape = data?.source === 'mnist' ? ([28, 28, 1] as const) : data?.source === 'csv' ? data.imageShape : undefined;
   const imageProblem = architecture && knownShape ? architectureImageProblem(architecture, knownShape) : undefined;

@@ -35,7 +35,7 @@ export { ModelFormatError, deserializeModel, serializeModel } from './model-io';
 export type { SerializeOptions } from './model-io';
 export { parseNpy } from './data/npy';
 export type { NpyArray } from './data/npy';
-export { pruneDuringFineTuning, pruneOnImageSet, sparsityReport } from './prune';
+export { pruneDuringFineTuning, pruneOnExamples, sparsityReport } from './prune';
 export type { KernelSparsity, PruneOptions, PruneProgress, PruneResult } from './prune';
 export * from './architectures';
 export { headOf, memorySource, materialize, range, streamBatches } from './data/batch-source';

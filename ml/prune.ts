@@ -6,6 +6,7 @@
 // otherwise move them). No wrapper layers: the model stays a plain tfjs model
 // and "stripping" is just dropping the masks, leaving zeros in the kernels.
 import * as tf from '@tensorflow/tfjs';
+import { streamBatches, type ExampleSource } from './data/batch-source';
 import { imageSetBatches, tensorBatches, type BatchSource } from './data/batches';
 import type { ImageSet } from './data/image-set';
 import { runEpochs } from './loop/epoch-loop';
@@ -240,10 +241,14 @@ export async function pruneDuringFineTuning(
   return pruneBatches(model, tensorBatches(train.xs, train.ys), options, hooks);
 }
 
-/** pruneDuringFineTuning on an image set (batches gathered from it, as training does). */
-export async function pruneOnImageSet(model: tf.LayersModel, set: ImageSet, options: PruneOptions, hooks: PruneHooks = {}): Promise<PruneResult> {
-  if (set.count < 1) throw new RangeError('prune: the training set is empty');
-  return pruneBatches(model, imageSetBatches(set), options, hooks);
+/**
+ * pruneDuringFineTuning on training examples, batched as training batches them: an in-memory image
+ * set, or a streaming source (the prepared dataset's shards), whose own epoch order is followed and
+ * which is asked for one batch at a time, so memory does not grow with the dataset.
+ */
+export async function pruneOnExamples(model: tf.LayersModel, train: ImageSet | ExampleSource, options: PruneOptions, hooks: PruneHooks = {}): Promise<PruneResult> {
+  if (train.count < 1) throw new RangeError('prune: the training set is empty');
+  return pruneBatches(model, 'batch' in train ? streamBatches(train) : imageSetBatches(train), options, hooks);
 }
 
 async function pruneBatches(model: tf.LayersModel, source: BatchSource, options: PruneOptions, hooks: PruneHooks): Promise<PruneResult> {

@@ -3,7 +3,9 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { releaseSpecSchemaText, SPEC_SCHEMA_FILE } from '../contracts/spec-schema';
+import { supportedLayerTypes } from '../ml/architectures';
+import { converterTable } from '../tflite';
 
 const file = path.join(__dirname, '..', SPEC_SCHEMA_FILE);
-writeFileSync(file, releaseSpecSchemaText());
+writeFileSync(file, releaseSpecSchemaText({ layerTypes: supportedLayerTypes(converterTable()) }));
 process.stdout.write(`wrote ${path.relative(process.cwd(), file)}\n`);

@@ -7,18 +7,22 @@
 import { readFile, rename, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { ConversionError, readTflite } from '../../tflite';
+import { ConversionError, MetadataOptionsError, readTflite } from '../../tflite';
 import { convertVariant, type QuantizationVariant } from '../../tflite/variants';
 import { loadInterpreter } from '../../tflite/runtimes/tfjs-tflite-node';
 import { loadCalibrationSamples } from '../calibration-file';
+import { convertMetadata, METADATA_FLAGS, type ResolvedMetadata } from '../convert-metadata';
 import { parseArgs, usageError } from '../args';
 import { CorruptFileError } from '../errors';
 import { ExitCode } from '../exit-codes';
 import { UsageError, type CommandIO } from '../io';
 
-const USAGE = `liteship convert <model.json | folder> -o <file.tflite> [--quantize float16|dynamic|int8] [--calibration <samples.npy|.idx|.csv>] [--calibration-samples N] [--int8-io] [--sparse] [--description <text>]
+const USAGE = `liteship convert <model.json | folder> -o <file.tflite> [--quantize float16|dynamic|int8] [--calibration <samples.npy|.idx|.csv>] [--calibration-samples N] [--int8-io] [--sparse]
+                [--labels <labels.txt>] [--name <text>] [--version <text>] [--description <text>] [--mean <m[,m,m]>] [--std <s[,s,s]>] [--image-shape HxWxC] [--no-metadata]
 Converts a TensorFlow.js layers model saved with model.save('file://folder') into a .tflite file
-with liteship's own converter (no Python, no Temporal, no S3).
+with liteship's own converter (no Python, no Temporal, no S3). The file carries TFLite Model
+Metadata as a release's do (check it with liteship inspect): name, version, description, the
+input image's size and normalization, and labels.txt.
 
 Options:
   -o, --output <file>          the .tflite to write (written beside it, then renamed into place)
@@ -27,7 +31,20 @@ Options:
   --calibration-samples <n>    how many of them to use (default 300)
   --int8-io                    with --quantize int8: int8 input and output tensors too
   --sparse                     store a pruned model's zeros in TFLite's sparse encoding
-  --description <text>         the model description recorded in the file`;
+
+Metadata:
+  --labels <file>              one label per line, in class-index order. Default: the labels the
+                               model records (model.json userDefinedMetadata.labels, or "labels" in
+                               a metadata.json beside it), else 0..N-1
+  --name <text>                model name (default: the saved model's folder name)
+  --version <text>             model version (default: sha256:<first 12 hex of the weights>)
+  --description <text>         the model description (also Model.description)
+  --mean <m[,m,m]>             model input = (pixel - mean) / std, pixels 0-255; one value for every
+  --std <s[,s,s]>              channel or one per channel. Default mean 0, std 255: pixel / 255, how
+                               liteship trains (a model trained on pixel / 127.5 - 1: --mean 127.5 --std 127.5)
+  --image-shape <HxWxC>        what a flat (non-image) input holds, e.g. 28x28x1 (without it such a
+                               model converts with no metadata)
+  --no-metadata                write no TFLite metadata`;
 const QUANTIZE_MODES: Record<string, QuantizationVariant> = { none: 'float32', float16: 'float16', dynamic: 'dynamic-int8', int8: 'int8' };
 
 interface SavedModelJson {
@@ -46,6 +63,17 @@ async function modelJsonPath(argument: string): Promise<string> {
 
 /** Loads a layers model from model.json and its weight files (the tfjs file:// format), without tfjs-node. */
 export async function loadSavedLayersModel(argument: string): Promise<tf.LayersModel> {
+  return (await readSavedModel(argument)).model;
+}
+
+interface SavedModel {
+  model: tf.LayersModel;
+  jsonPath: string;
+  /** The weight files' bytes, concatenated in manifest order. */
+  weightData: Uint8Array;
+}
+
+async function readSavedModel(argument: string): Promise<SavedModel> {
   const jsonPath = await modelJsonPath(argument);
   const text = await readFile(jsonPath, 'utf8').catch((err: NodeJS.ErrnoException) => {
     throw new UsageError(`cannot read ${jsonPath} (${err.code ?? err.message}): the folder must contain the model.json written by model.save('file://folder')`);
@@ -78,7 +106,8 @@ export async function loadSavedLayersModel(argument: string): Promise<tf.LayersM
   chunks.reduce((offset, chunk) => (weightData.set(chunk, offset), offset + chunk.length), 0);
   checkWeightBytes(jsonPath, weightSpecs, weightData.byteLength);
   try {
-    return await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: saved.modelTopology, weightSpecs, weightData: weightData.buffer }));
+    const model = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: saved.modelTopology, weightSpecs, weightData: weightData.buffer }));
+    return { model, jsonPath, weightData };
   } catch (err) {
     throw new CorruptFileError(`${jsonPath} cannot be loaded as a tfjs layers model: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
   }
@@ -107,13 +136,27 @@ function checkWeightBytes(jsonPath: string, specs: tf.io.WeightsManifestEntry[],
   );
 }
 
+function metadataSummary({ options: o, labelsFrom }: ResolvedMetadata): string {
+  const n = o.normalization ?? { mean: [0], std: [o.pixelScale ?? 1] };
+  const labels = o.labels.length > 12 ? `${o.labels.slice(0, 12).join(', ')}, ...` : o.labels.join(', ');
+  return [
+    `TFLite metadata: name ${JSON.stringify(o.name)}, version ${JSON.stringify(o.version)} (liteship inspect shows it all)`,
+    `  input ${o.imageShape.join('x')}, normalization (pixel - mean [${n.mean.join(', ')}]) / std [${n.std.join(', ')}]`,
+    `  labels.txt ${o.labels.length}: ${labels} (from ${labelsFrom})`,
+  ].join('\n');
+}
+
 export async function convertCommand(argv: string[], io: CommandIO): Promise<number> {
   // tfjs's production mode only silences its console advice (e.g. "install our node backend" when the
   // plain JS backend runs the calibration): third-party noise in this command's output.
   tf.enableProdMode();
   const args = parseArgs(
     argv,
-    { string: ['output', 'description', 'quantize', 'calibration', 'calibration-samples'], boolean: ['int8-io', 'sparse'], aliases: { o: 'output' } },
+    {
+      string: ['output', 'description', 'quantize', 'calibration', 'calibration-samples', ...METADATA_FLAGS],
+      boolean: ['int8-io', 'sparse', 'no-metadata'],
+      aliases: { o: 'output' },
+    },
     USAGE,
   );
   const [input, ...extra] = args.positionals;
@@ -131,7 +174,16 @@ export async function convertCommand(argv: string[], io: CommandIO): Promise<num
   const sampleCount = Number(args.flags['calibration-samples'] ?? 300);
   if (!Number.isInteger(sampleCount) || sampleCount < 1) throw new UsageError(`--calibration-samples must be a positive whole number, got ${String(args.flags['calibration-samples'])}`);
 
-  const model = await loadSavedLayersModel(input);
+  const { model, jsonPath, weightData } = await readSavedModel(input);
+  let metadata: ResolvedMetadata | undefined;
+  let noMetadata: string | undefined;
+  try {
+    const flags = Object.fromEntries(METADATA_FLAGS.flatMap((f) => (typeof args.flags[f] === 'string' ? [[f, args.flags[f] as string]] : [])));
+    ({ metadata, note: noMetadata } = await convertMetadata(model, jsonPath, weightData, { ...flags, ...(description ? { description } : {}) }, args.flags['no-metadata'] === true));
+  } catch (err) {
+    model.dispose();
+    throw err;
+  }
   let bytes: Uint8Array;
   let ioParams: string | undefined;
   let sparseLines: string[] = [];
@@ -142,7 +194,13 @@ export async function convertCommand(argv: string[], io: CommandIO): Promise<num
       ? { samples: await loadCalibrationSamples(calibrationFile, inputShape, sampleCount), load: loadInterpreter }
       : undefined;
     const sparseWeights = args.flags.sparse === true;
-    const file = await convertVariant(model, variant, { calibration, int8Io: args.flags['int8-io'] === true, description, sparseWeights });
+    const file = await convertVariant(model, variant, {
+      calibration,
+      int8Io: args.flags['int8-io'] === true,
+      description,
+      sparseWeights,
+      ...(metadata ? { classifier: metadata.options } : {}),
+    });
     bytes = file.bytes;
     if (file.sparse) {
       sparseLines = [
@@ -156,6 +214,7 @@ export async function convertCommand(argv: string[], io: CommandIO): Promise<num
       ioParams = tensors.map((p) => `  ${p.kind} ${p.name}: int8, real = ${p.scale} * (q - ${p.zeroPoint})`).join('\n');
     }
   } catch (err) {
+    if (err instanceof MetadataOptionsError) throw new UsageError(`the TFLite metadata cannot be written: ${err.message}`);
     if (err instanceof ConversionError) {
       io.stderr(`liteship convert: ${input} cannot be converted: ${err.message}\n`);
       return ExitCode.modelProblem;
@@ -172,6 +231,8 @@ export async function convertCommand(argv: string[], io: CommandIO): Promise<num
   await rename(partial, target);
   const ops = readTflite(bytes).operators.map((op) => op.name);
   io.stdout(`${input} -> ${target} (${variant}): ${bytes.length} bytes, ${ops.length} ops (${[...new Set(ops)].join(', ')}), converted in ${ms.toFixed(1)} ms\n`);
+  if (metadata) io.stdout(`${metadataSummary(metadata)}\n`);
+  if (noMetadata) io.stdout(`${noMetadata}\n`);
   if (ioParams) io.stdout(`quantized input/output (feed the app these):\n${ioParams}\n`);
   if (sparseLines.length > 0) io.stdout(`sparse weights (--sparse):\n${sparseLines.join('\n')}\n`);
   return 0;

@@ -79,7 +79,7 @@ export function headOf(source: ExampleSource, n: number): ExampleSource {
   };
 }
 
-/** Reads a whole source into memory (small sets only: tests, pruning until it streams). */
+/** Reads a whole source into memory (small sets only: tests, and the bench's "loaded whole" comparison). */
 export async function materialize(source: ExampleSource): Promise<ImageSet> {
   const all = await source.batch(range(0, source.count));
   return { images: all.images, labels: all.labels, count: all.count, imageShape: [...source.imageShape], numClasses: source.numClasses };

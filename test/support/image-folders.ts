@@ -12,6 +12,13 @@ export interface DigitFolderOptions {
   /** Images of class d are taken from this offset on in the MNIST split (to make disjoint train/test folders). */
   offset?: number;
   split?: 'train' | 'test';
+  /** Folder name per digit (default `digit-<d>`), e.g. { 0: 'cat' }. */
+  names?: Record<number, string>;
+  /**
+   * Vary the files as photos from several cameras would: every 3rd image is stored at 40x40 and
+   * every 4th as RGB (both before the folder is resized/converted to the spec's imageSize and channels).
+   */
+  mixed?: boolean;
 }
 
 let mnist: ReturnType<typeof loadMnist> | undefined;
@@ -27,23 +34,40 @@ export async function encodeGray(pixels: Uint8Array, width: number, height: numb
   return format === 'png' ? img.png().toBuffer() : img.jpeg({ quality: 95 }).toBuffer();
 }
 
-/** Writes the folder and returns the class folder names in label order. */
+/** A gray digit as a 3-channel (RGB) image of the same gray values. */
+function toRgb(pixels: Uint8Array): Uint8Array {
+  const out = new Uint8Array(pixels.length * 3);
+  pixels.forEach((p, i) => out.fill(p, 3 * i, 3 * i + 3));
+  return out;
+}
+
+async function encodeVaried(pixels: Uint8Array, n: number, format: 'png' | 'jpeg'): Promise<Buffer> {
+  const rgb = n % 4 === 3;
+  let img = sharp(Buffer.from(rgb ? toRgb(pixels) : pixels), { raw: { width: 28, height: 28, channels: rgb ? 3 : 1 } });
+  if (n % 3 === 2) img = img.resize(40, 40);
+  if (!rgb) img = img.toColourspace('b-w');
+  return format === 'png' ? img.png().toBuffer() : img.jpeg({ quality: 95 }).toBuffer();
+}
+
+/** Writes the folder and returns the class folder names in the order the files were written (sort them for the labels). */
 export async function writeDigitFolder(root: string, opts: DigitFolderOptions): Promise<string[]> {
   mnist ??= loadMnist();
   const set = mnist[opts.split ?? 'train'];
   const format = opts.format ?? 'png';
   const names: string[] = [];
   for (const d of opts.digits) {
-    const dir = path.join(root, `digit-${d}`);
+    const name = opts.names?.[d] ?? `digit-${d}`;
+    const dir = path.join(root, name);
     mkdirSync(dir, { recursive: true });
-    names.push(`digit-${d}`);
+    names.push(name);
     let written = 0;
     let skip = opts.offset ?? 0;
     for (let i = 0; i < set.count && written < opts.perClass; i++) {
       if (set.labels[i] !== d) continue;
       if (skip-- > 0) continue;
       const file = path.join(dir, `${String(i).padStart(5, '0')}.${format === 'png' ? 'png' : 'jpg'}`);
-      writeFileSync(file, await encodeGray(digitPixels(set, i), 28, 28, format));
+      const pixels = digitPixels(set, i);
+      writeFileSync(file, opts.mixed ? await encodeVaried(pixels, written, format) : await encodeGray(pixels, 28, 28, format));
       written++;
     }
   }

@@ -18,8 +18,10 @@ export interface ClassifierMetadataOptions {
   license?: string;
   /** [height, width, channels] of one input image. */
   imageShape: readonly [number, number, number];
-  /** Model input = pixel / pixelScale (liteship scales 0-255 pixels by 255). */
-  pixelScale: number;
+  /** Model input = pixel / pixelScale (liteship scales 0-255 pixels by 255); shorthand for mean [0], std [pixelScale]. */
+  pixelScale?: number;
+  /** Model input = (pixel - mean) / std, one value for every channel or one per channel (wins over pixelScale). */
+  normalization?: { mean: readonly number[]; std: readonly number[] };
   /** One label per class, in class-index order. */
   labels: readonly string[];
 }
@@ -51,10 +53,33 @@ export interface ClassifierMetadataParts {
   files: ZipEntry[];
 }
 
+function checkNormalization(opts: ClassifierMetadataOptions): { mean: number[]; std: number[] } {
+  const given = opts.normalization ?? (opts.pixelScale === undefined ? undefined : { mean: [0], std: [opts.pixelScale] });
+  if (!given) throw new MetadataOptionsError('say how pixels are normalized: pixelScale, or normalization { mean, std }');
+  const channels = opts.imageShape[2];
+  for (const [name, values] of [['mean', given.mean], ['std', given.std]] as const) {
+    if (values.length !== 1 && values.length !== channels) {
+      throw new MetadataOptionsError(`normalization ${name} has ${values.length} values; give one for every channel, or ${channels} (one per channel)`);
+    }
+    if (!values.every(Number.isFinite) || (name === 'std' && values.some((v) => v === 0))) {
+      throw new MetadataOptionsError(`normalization ${name} [${values.join(', ')}] must be finite numbers${name === 'std' ? ', none 0' : ''}`);
+    }
+  }
+  return { mean: [...given.mean], std: [...given.std] };
+}
+
+const round = (v: number) => Math.round(v * 1e6) / 1e6;
+
 export function classifierMetadata(opts: ClassifierMetadataOptions): ClassifierMetadataParts {
   checkLabels(opts.labels);
+  const { mean, std } = checkNormalization(opts);
   const [height, width, channels] = opts.imageShape;
   const colorSpace = channels === 3 ? 'RGB' : channels === 1 ? 'GRAYSCALE' : 'UNKNOWN';
+  // What the model receives for pixels 0 and 255, per channel (one value when mean and std are one).
+  const perChannel = mean.length > 1 || std.length > 1 ? channels : 1;
+  const at = (values: number[], c: number) => values[values.length === 1 ? 0 : c] as number;
+  const bound = (pixel: number) => Array.from({ length: perChannel }, (_, c) => round((pixel - at(mean, c)) / at(std, c)));
+  const formula = mean.every((m) => m === 0) && std.length === 1 ? `pixel / ${std[0]}` : `(pixel - [${mean.join(', ')}]) / [${std.join(', ')}]`;
   const data = buildModelMetadata({
     name: opts.name,
     description: opts.description ?? `Image classifier: ${opts.labels.length} classes, ${height}x${width}x${channels} input.`,
@@ -63,15 +88,15 @@ export function classifierMetadata(opts: ClassifierMetadataOptions): ClassifierM
     ...(opts.license === undefined ? {} : { license: opts.license }),
     input: {
       name: 'image',
-      description: `Input image to be classified: ${width}x${height}, ${colorSpace === 'UNKNOWN' ? `${channels} channels` : colorSpace}; model input = pixel / ${opts.pixelScale}.`,
+      description: `Input image to be classified: ${width}x${height}, ${colorSpace === 'UNKNOWN' ? `${channels} channels` : colorSpace}; model input = ${formula}.`,
       colorSpace,
       width,
       height,
-      // (pixel - 0) / scale is exactly how liteship feeds pixels to the model.
-      mean: [0],
-      std: [opts.pixelScale],
-      min: [0],
-      max: [255 / opts.pixelScale],
+      // liteship's own releases: (pixel - 0) / 255, exactly how it feeds pixels to the model.
+      mean,
+      std,
+      min: bound(0),
+      max: bound(255),
     },
     output: {
       name: 'probability',

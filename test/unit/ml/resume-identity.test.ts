@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
-import { compileModel, createModel, deserializeModel, loadMnist, pruneOnImageSet, serializeModel, sliceImageSet, sparsityReport, trainModel } from '../../../ml';
+import { compileModel, createModel, deserializeModel, loadMnist, pruneOnExamples, serializeModel, sliceImageSet, sparsityReport, trainModel } from '../../../ml';
 import type { Architecture, ImageSet } from '../../../ml';
 import { initTrainingBackend } from '../../../ml/backend';
 import { convertVariant } from '../../../tflite/variants';
@@ -104,7 +104,7 @@ describeNative('resume and repeat identity on tfjs-node', () => {
     };
 
     const whole = await fineTuning();
-    const result = await pruneOnImageSet(whole, data, options);
+    const result = await pruneOnExamples(whole, data, options);
     expect(result.report.map((r) => r.sparsity)).toEqual([0.75, 0.75]);
     const expected = await fingerprint(whole);
 
@@ -112,7 +112,7 @@ describeNative('resume and repeat identity on tfjs-node', () => {
     const crash = new AbortController();
     let checkpoint: Uint8Array | undefined;
     await expect(
-      pruneOnImageSet(interrupted, data, { ...options, signal: crash.signal }, {
+      pruneOnExamples(interrupted, data, { ...options, signal: crash.signal }, {
         onEpochEnd: async () => {
           checkpoint = await serializeModel(interrupted, { includeOptimizer: true });
           crash.abort(new Error('worker crashed'));
@@ -122,7 +122,7 @@ describeNative('resume and repeat identity on tfjs-node', () => {
     // Mid-schedule: the checkpoint already holds pruned kernels.
     expect(sparsityReport(interrupted).every((r) => r.sparsity > 0)).toBe(true);
     const resumed = await deserializeModel(checkpoint!);
-    await pruneOnImageSet(resumed, data, { ...options, initialEpoch: 1 });
+    await pruneOnExamples(resumed, data, { ...options, initialEpoch: 1 });
     expect(await fingerprint(resumed)).toEqual(expected);
     [trained, whole, interrupted, resumed].forEach((m) => m.dispose());
   });
