@@ -115,8 +115,8 @@ class Supervisor {
       this.writeStatus();
       return;
     }
-    slot.failures = why || ranMs >= HEALTHY_RUN_MS ? 0 : slot.failures + 1;
-    const delay = why ? 0 : Math.min(MAX_BACKOFF_MS, FIRST_BACKOFF_MS * 2 ** Math.max(0, slot.failures - 1));
+    slot.failures = why ? 0 : failuresInARow(slot.failures, ranMs);
+    const delay = why ? 0 : restartDelayMs(slot.failures);
     slot.status.restarts += 1;
     slot.status.state = 'restarting';
     slot.status.nextStartAt = new Date(Date.now() + delay).toISOString();
@@ -174,6 +174,16 @@ class Supervisor {
     };
     writeJsonAtomic(supervisorStatusPath(this.config), status);
   }
+}
+
+/** Exits in a row without a healthy run, after an exit of a worker that ran `ranMs`. */
+export function failuresInARow(before: number, ranMs: number): number {
+  return ranMs >= HEALTHY_RUN_MS ? 1 : before + 1;
+}
+
+/** 1 s after the first exit in a row, doubling up to 30 s. */
+export function restartDelayMs(failures: number): number {
+  return Math.min(MAX_BACKOFF_MS, FIRST_BACKOFF_MS * 2 ** Math.max(0, failures - 1));
 }
 
 /** SIGTERM (the Temporal worker shuts down gracefully), SIGKILL after the grace period. */
