@@ -26,7 +26,7 @@ export function createActivities(deps: ActivityDeps) {
   return withFailureMapping({
     prepareData: createPrepareData(artifacts, { ...dataDeps, store: deps.store }),
     train: createTrain(deps, artifacts, datasets),
-    evaluate: createEvaluate(artifacts, datasets),
+    evaluate: createEvaluate(deps, artifacts, datasets),
     prune: createPrune(deps, artifacts, datasets),
     convert: createConvert(artifacts, datasets),
     benchmark: createBenchmark(artifacts, datasets),

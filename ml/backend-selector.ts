@@ -9,8 +9,10 @@
  * local training worker keeps serving every spec (a worker per backend would double the memory of
  * a 2-core machine, refusing would send users to restart workers by hand). A backend that cannot
  * load here (tfjs-node not built) fails with BackendUnavailableError, non-retryable, saying how to
- * fix it. Note: the backend is process-wide, so in a combined `--queue all` process the pipeline's
- * tfjs work (int8 calibration) runs on whichever backend the last training activity chose.
+ * fix it. Every activity that computes with tfjs calls it: train, prune and evaluate (all on the
+ * training worker). The pipeline worker's convert only reads weights out of tfjs (exact on any
+ * backend; int8 calibration runs in the TFLite interpreter) and benchmark runs TFLite alone, so the
+ * backend a `--queue all` process last switched to cannot change their output.
  */
 import type { BackendReport } from '../contracts/results';
 import type { BackendPreference } from '../contracts/spec';

@@ -157,7 +157,7 @@ async function releaseSteps(input: ReleaseSpec, options: ReleaseOptions): Promis
   const trained = reused?.trained ?? (await step('train', () => train.executeWithOptions({ summary: `train ${architectureLabel(spec.architecture)}, ${spec.training.epochs} epochs` }, [{ spec, data }]), (t) =>
     `${t.epochs} epochs on ${t.backend.name}, accuracy ${t.finalAccuracy.toFixed(4)}`,
   ));
-  const evaluation = reused?.evaluation ?? (await step('evaluate', () => evaluate.executeWithOptions({ summary: 'evaluate on the test set' }, [{ model: trained.model, data }]), (e) =>
+  const evaluation = reused?.evaluation ?? (await step('evaluate', () => evaluate.executeWithOptions({ summary: 'evaluate on the test set' }, [{ model: trained.model, data, backend: spec.training.backend }]), (e) =>
     `test accuracy ${e.accuracy.toFixed(4)}, loss ${e.loss.toFixed(4)}`,
   ));
   const pruning = await pruneStep(spec, data, trained.model);

@@ -10,9 +10,10 @@ const { config, store, client } = useTestServices();
 it('4 concurrent runs of one model: v1-v4, each whole, each from its own run', async () => {
   const model = uniqueModelName('faults-concurrent');
   await ensureLocalWorkers(config, client(), () => undefined);
+  // force: each run trains, even when an earlier suite run left a trained model with the same recipe key.
   const handles = await Promise.all(
     [1, 2, 3, 4].map((n) =>
-      client().workflow.start('releaseModel', { taskQueue: PIPELINE_TASK_QUEUE, workflowId: `faults-${model}-${n}`, args: [tinySpec(model, { training: { epochs: 1, batchSize: 64, seed: n } })] }),
+      client().workflow.start('releaseModel', { taskQueue: PIPELINE_TASK_QUEUE, workflowId: `faults-${model}-${n}`, args: [tinySpec(model, { training: { epochs: 1, batchSize: 64, seed: n } }), { force: true }] }),
     ),
   );
   const results = (await Promise.all(handles.map((h) => h.result()))) as ReleaseResult[];
