@@ -10,6 +10,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
+import { faultEntry } from '../../../activities/fault-point';
 import { ExitCode } from '../../../client/exit-codes';
 import type { SupervisorStatus } from '../../../client/local-worker-files';
 import { ensureLocalWorkers, localWorkerPid } from '../../../client/local-workers';
@@ -31,9 +32,10 @@ const stateB = tempDir('liteship-stack-b-');
 const faultDir = tempDir('liteship-stack-b-faults-');
 const prefix = `stack-b-${path.basename(stateB)}-`;
 const dataDir = tempDir('liteship-stack-b-data-');
+const pausePoint = faultEntry('train:after-checkpoint', prefix);
 /** B's environment: its own state folder, no explicit ports, and its training worker armed to pause after the first checkpoint. */
 const envB: NodeJS.ProcessEnv = (() => {
-  const env: NodeJS.ProcessEnv = { ...process.env, LITESHIP_STATE_DIR: stateB, LITESHIP_TEST_FAULT_POINT: 'train:after-checkpoint', LITESHIP_TEST_FAULT_DIR: faultDir, LITESHIP_TEST_FAULT_WORKFLOW: prefix };
+  const env: NodeJS.ProcessEnv = { ...process.env, LITESHIP_STATE_DIR: stateB, LITESHIP_TEST_FAULT_POINT: pausePoint, LITESHIP_TEST_FAULT_DIR: faultDir };
   for (const name of [...Object.values(PORT_ENV), 'LITESHIP_STACK_INSTANCE', 'LITESHIP_SUPERVISOR_PID']) delete env[name];
   return env;
 })();
@@ -123,7 +125,7 @@ it('a second stack asking for the ports the test stack holds gets free ones, rec
     const onB = await clientB.workflow.start<typeof releaseModel>('releaseModel', { taskQueue: PIPELINE_TASK_QUEUE, workflowId: `${prefix}run`, args: [spec(uniqueModelName('stack-b'))] });
     // The training worker pauses right after its first checkpoint: kill it there, mid-train.
     const paused = await until('the training worker to reach its first checkpoint', 180_000, () =>
-      existsSync(path.join(faultDir, 'train:after-checkpoint')) ? Number(readFileSync(path.join(faultDir, 'train:after-checkpoint'), 'utf8')) : undefined,
+      existsSync(path.join(faultDir, pausePoint)) ? Number(readFileSync(path.join(faultDir, pausePoint), 'utf8')) : undefined,
     );
     expect(localWorkerPid(b, 'training')).toBe(paused);
     const killedAt = Date.now();
