@@ -11,7 +11,7 @@ import { runtimeVersions } from './activities/runtime-versions';
 import { activitiesOfRole, TASK_QUEUE_OF_ROLE, WORKER_ROLES, type WorkerRole } from './contracts';
 import { pipelineBuild } from './infra/build-info';
 import { connectionOptionsFor, describeConfig, loadConfig, workflowUrlFor } from './infra/config';
-import { instanceGoneReason, watchStackInstance } from './infra/local-stack';
+import { instanceGoneReason, LocalStackError, watchStackInstance } from './infra/local-stack';
 import { repoRoot } from './infra/paths';
 import { prepareServices } from './infra/prepare-services';
 import { createObjectStore } from './infra/s3-object-store';
@@ -21,12 +21,14 @@ export type { WorkerRole } from './contracts';
 
 export async function runWorkers(roles: WorkerRole[], opts: { log?: (line: string) => void; signal?: AbortSignal } = {}): Promise<void> {
   const log = opts.log ?? ((line: string) => process.stderr.write(`[worker ${roles.join('+')}] ${line}\n`));
-  const config = loadConfig();
+  const asked = loadConfig();
   // A local worker belongs to the stack instance it was started for (client/local-workers.ts): never another.
   const instance = process.env.LITESHIP_STACK_INSTANCE;
-  const gone = instance ? instanceGoneReason(config.stateDir, instance) : undefined;
-  if (gone) throw new Error(`not starting: ${gone}; \`liteship run\` or \`liteship dev up\` starts workers for the running stack`);
-  await prepareServices(config, log);
+  const gone = instance ? instanceGoneReason(asked.stateDir, instance) : undefined;
+  if (gone) throw new LocalStackError('start-failed', `not starting: ${gone}; \`liteship run\` or \`liteship dev up\` starts workers for the running stack`);
+  // A local worker never starts servers: those it was started for run (or it refuses above), and
+  // starting new ones after they stopped would leave servers running that nobody asked for.
+  const config = instance ? asked : await prepareServices(asked, log);
   log(describeConfig(config));
   const connection = await NativeConnection.connect(connectionOptionsFor(config));
   try {
@@ -66,15 +68,27 @@ export async function runWorkers(roles: WorkerRole[], opts: { log?: (line: strin
       ),
     );
     log(`polling ${roles.map((r) => TASK_QUEUE_OF_ROLE[r]).join(' and ')}`);
-    const stop = () => workers.forEach((w) => w.shutdown());
+    let stopping = false;
+    const stop = () => {
+      if (stopping) return;
+      stopping = true;
+      workers.forEach((w) => w.shutdown());
+    };
     opts.signal?.addEventListener('abort', stop, { once: true });
+    // A supervised worker (client/worker-supervisor.ts) also leaves when its supervisor is gone, so none is orphaned.
+    const supervisorPid = Number(process.env.LITESHIP_SUPERVISOR_PID) || undefined;
     const unwatch = instance
-      ? watchStackInstance(config.stateDir, instance, (reason) => {
-          log(`stopping: ${reason}`);
-          stop();
-          // Shutdown waits for polls that a dead server never answers: do not outlive it by more than seconds.
-          setTimeout(() => process.exit(0), 5000).unref();
-        })
+      ? watchStackInstance(
+          config.stateDir,
+          instance,
+          (reason) => {
+            log(`stopping: ${reason}`);
+            stop();
+            // Shutdown waits for polls that a dead server never answers: do not outlive it by more than seconds.
+            setTimeout(() => process.exit(0), 5000).unref();
+          },
+          { ...(supervisorPid ? { parentPid: supervisorPid } : {}) },
+        )
       : () => undefined;
     try {
       await Promise.all(workers.map((w) => w.run()));

@@ -18,8 +18,8 @@ export interface LiteshipEnvironment {
   close(): Promise<void>;
 }
 
-export async function openEnvironment(log: (line: string) => void, config = loadConfig()): Promise<LiteshipEnvironment> {
-  await prepareServices(config, log);
+export async function openEnvironment(log: (line: string) => void, asked = loadConfig()): Promise<LiteshipEnvironment> {
+  const config = await prepareServices(asked, log);
   const connection = await Connection.connect(connectionOptionsFor(config)).catch((err: unknown) => {
     const t = config.temporal;
     const fix = t.mode === 'local'

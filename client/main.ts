@@ -24,7 +24,7 @@ Usage:
   liteship inspect <file.tflite> [--json]         show ops, tensors, signature and sizes
   liteship schedule create <spec.json> --every 1d | --cron "0 3 * * 1" [--id ...]   release on a schedule
   liteship schedule list | describe <id> | pause <id> | unpause <id> | trigger <id> | delete <id>
-  liteship dev up|down|status                     manage the local stack (Temporal + MinIO)
+  liteship dev up|down|status                     manage the local stack (Temporal, MinIO, supervised workers)
   liteship worker [--queue pipeline|training]     run workers (for real deployments)
   liteship help <command>                         a command's options (also: liteship <command> --help)
   liteship --version                              print liteship's version

@@ -5,7 +5,7 @@ import type { ObjectStore } from '../infra/object-store';
 import { createObjectStore } from '../infra/s3-object-store';
 
 export async function openStorage(log: (line: string) => void): Promise<ObjectStore> {
-  const config = loadConfig();
-  if (config.storage.mode === 'local') await ensureLocalStack(config, { log });
+  const asked = loadConfig();
+  const config = asked.storage.mode === 'local' ? (await ensureLocalStack(asked, { log })).config : asked;
   return createObjectStore(config);
 }

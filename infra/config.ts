@@ -4,7 +4,8 @@
 import path from 'node:path';
 import type { ConnectionOptions } from '@temporalio/client';
 import type { NativeConnectionOptions } from '@temporalio/worker';
-import { ConfigError, parseBool, parsePort, parsePositiveInt } from './config-errors';
+import { ConfigError, parseBool, parsePositiveInt } from './config-errors';
+import { resolvePorts, type LocalPorts, type PortName } from './local-ports';
 import { cacheDir, repoRoot } from './paths';
 import { loadRemoteTemporalConfig, wantsRemoteTemporal, type TemporalConfig } from './temporal-config';
 
@@ -37,6 +38,8 @@ export interface LocalStackSettings {
   cacheDir: string;
   /** How long to wait for a server to become ready after starting it. */
   startTimeoutMs: number;
+  /** Ports set in the environment: used as they are, never moved to free ones. */
+  explicitPorts: PortName[];
 }
 
 export interface LiteshipConfig {
@@ -52,17 +55,27 @@ const DEFAULT_REGION = 'us-east-1';
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): LiteshipConfig {
   const stateDir = env.LITESHIP_STATE_DIR ? path.resolve(env.LITESHIP_STATE_DIR) : path.join(repoRoot(), '.liteship');
+  const { ports, explicit } = resolvePorts(env, stateDir);
   const local: LocalStackSettings = {
-    temporalPort: parsePort(env, 'LITESHIP_TEMPORAL_PORT', 7233),
-    temporalUiPort: 0,
-    s3Port: parsePort(env, 'LITESHIP_S3_PORT', 9000),
-    s3ConsolePort: parsePort(env, 'LITESHIP_S3_CONSOLE_PORT', 9001),
+    ...ports,
     cacheDir: cacheDir(env),
     startTimeoutMs: parsePositiveInt(env, 'LITESHIP_START_TIMEOUT_MS', 120_000),
+    explicitPorts: explicit,
   };
-  // The dev server's own default for the UI is port + 1000.
-  local.temporalUiPort = parsePort(env, 'LITESHIP_TEMPORAL_UI_PORT', local.temporalPort + 1000);
   return { stateDir, temporal: loadTemporal(env, local), storage: loadStorage(env, local), local };
+}
+
+/** The same config with the local servers on other ports (addresses and UI link follow); remote parts are unchanged. */
+export function withLocalPorts(config: LiteshipConfig, ports: LocalPorts): LiteshipConfig {
+  const local = { ...config.local, ...ports };
+  const t = config.temporal;
+  const s = config.storage;
+  return {
+    ...config,
+    local,
+    temporal: t.mode === 'local' ? { ...t, address: `${LOCAL_HOST}:${local.temporalPort}`, uiUrl: `http://${LOCAL_HOST}:${local.temporalUiPort}` } : t,
+    storage: s.mode === 'local' ? { ...s, endpoint: `http://${LOCAL_HOST}:${local.s3Port}` } : s,
+  };
 }
 
 function loadTemporal(env: NodeJS.ProcessEnv, local: LocalStackSettings): TemporalConfig {

@@ -3,12 +3,14 @@
 // config is in local mode. Remote parts are never started.
 import fs from 'node:fs';
 import path from 'node:path';
-import { LOCAL_HOST, storageWhere, type LiteshipConfig, type S3Credentials } from '../config';
+import { LOCAL_HOST, storageWhere, withLocalPorts, type LiteshipConfig, type S3Credentials } from '../config';
+import { recordPorts } from '../local-ports';
 import { ensureBucket } from '../s3-object-store';
 import { ensureLocalCredentials } from './credentials';
 import { ensureServer, serverState, stopServer, type ManagedServer } from './managed-server';
 import { minioServer } from './minio-server';
 import { portInUse } from './errors';
+import { describeMoves, portsOf, settlePorts } from './port-choice';
 import { instanceFile, recordStackInstance } from './instance';
 import { withLock } from './processes';
 import { registerMissingSearchAttributes } from './search-attributes';
@@ -20,6 +22,8 @@ export { instanceGoneReason, readStackInstance, watchStackInstance, type StackIn
 export { SEARCH_ATTRIBUTES, BLOB_SIZE_ERROR_BYTES } from './temporal-server';
 
 export interface LocalStack {
+  /** The config as the servers run: ports may have moved from the ones asked for (port-choice.ts). */
+  config: LiteshipConfig;
   stateDir: string;
   temporalAddress: string;
   namespace: string;
@@ -40,25 +44,25 @@ export interface StackOptions {
 const STACK_LOCK_TIMEOUT_MS = 25 * 60_000; // covers a first-time MinIO build in another process
 
 /** Starts (or finds running) the local servers this config needs, and creates the bucket. */
-export async function ensureLocalStack(config: LiteshipConfig, { log = () => {} }: StackOptions = {}): Promise<LocalStack> {
-  fs.mkdirSync(config.stateDir, { recursive: true });
-  return withLock(path.join(config.stateDir, 'stack.lock'), STACK_LOCK_TIMEOUT_MS, async () => {
-    const credentials = config.storage.mode === 'local' ? ensureLocalCredentials(config.stateDir) : undefined;
+export async function ensureLocalStack(asked: LiteshipConfig, { log = () => {} }: StackOptions = {}): Promise<LocalStack> {
+  fs.mkdirSync(asked.stateDir, { recursive: true });
+  return withLock(path.join(asked.stateDir, 'stack.lock'), STACK_LOCK_TIMEOUT_MS, async () => {
+    const credentials = asked.storage.mode === 'local' ? ensureLocalCredentials(asked.stateDir) : undefined;
+    const config = await settleLocalPorts(asked, log);
     const temporalSpec = config.temporal.mode === 'local' ? temporalServer(config, log) : undefined;
     const minioSpec = credentials ? minioServer(config, () => credentials, log) : undefined;
-    // Check every port first, so a taken port does not leave the other server half set up.
-    for (const spec of [temporalSpec, minioSpec]) {
-      const st = spec && (await serverState(config.stateDir, spec));
-      if (st?.state === 'port-taken') throw portInUse(st.port, st.envVar, st.owner);
-    }
     const [temporal, minio] = await Promise.allSettled([
       temporalSpec ? startTemporal(config, temporalSpec, log) : ('remote' as const),
       minioSpec && credentials ? startMinio(config, minioSpec, credentials, log) : ('remote' as const),
     ]);
     if (temporal.status === 'rejected') throw temporal.reason;
     if (minio.status === 'rejected') throw minio.reason;
-    if (temporalSpec || minioSpec) recordStackInstance(config.stateDir);
+    if (temporalSpec || minioSpec) {
+      recordStackInstance(config.stateDir);
+      recordPorts(config.stateDir, portsOf(config));
+    }
     const stack: LocalStack = {
+      config,
       stateDir: config.stateDir,
       temporalAddress: config.temporal.address,
       namespace: config.temporal.namespace,
@@ -72,6 +76,30 @@ export async function ensureLocalStack(config: LiteshipConfig, { log = () => {} 
     Object.defineProperty(stack, 'credentials', { value: credentials, enumerable: false });
     return stack;
   });
+}
+
+/**
+ * Servers of this state folder that already run keep their ports (unless set in the environment);
+ * the ports of the others must be free, or move (port-choice.ts). Checked before anything starts,
+ * so a taken port does not leave the other server half set up.
+ */
+async function settleLocalPorts(asked: LiteshipConfig, log: (msg: string) => void): Promise<LiteshipConfig> {
+  const ports = portsOf(asked);
+  const stopped: ManagedServer[] = [];
+  for (const server of Object.values(localServers(asked))) {
+    const st = await serverState(asked.stateDir, server);
+    if (st.state !== 'running') {
+      stopped.push(server);
+      continue;
+    }
+    server.ports.forEach(({ name }, i) => {
+      const running = st.ports[i];
+      if (running !== undefined && !asked.local.explicitPorts.includes(name)) ports[name] = running;
+    });
+  }
+  const settled = await settlePorts(withLocalPorts(asked, ports), stopped);
+  for (const line of describeMoves(settled.moved, asked.stateDir)) log(line);
+  return settled.config;
 }
 
 async function startOne(config: LiteshipConfig, server: ManagedServer, log: (msg: string) => void): Promise<'started' | 'already-running'> {
@@ -150,7 +178,10 @@ async function stateOf(
   const st = await serverState(config.stateDir, server);
   if (st.state === 'running') return { state: 'running', pid: st.pid, logFile: st.logFile };
   if (st.state === 'port-taken') {
-    return { state: 'port-taken', logFile: st.logFile, detail: portInUse(st.port, st.envVar, st.owner).message };
+    const detail = portInUse(st.port, st.envVar, st.owner).message;
+    // A port not set in the environment moves to a free one at the next start: the stack is just stopped.
+    if (!config.local.explicitPorts.includes(st.name)) return { state: 'stopped', logFile: st.logFile, detail: `${detail.split(';')[0]}: \`liteship dev up\` will choose free ports` };
+    return { state: 'port-taken', logFile: st.logFile, detail };
   }
   return { state: 'stopped', logFile: st.logFile };
 }

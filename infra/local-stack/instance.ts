@@ -56,10 +56,19 @@ export function instanceGoneReason(stateDir: string, id: string): string | undef
   return undefined;
 }
 
-/** Calls onGone (once) when the instance's servers are gone or replaced; returns a function that stops watching. */
-export function watchStackInstance(stateDir: string, id: string, onGone: (reason: string) => void, everyMs = 2000): () => void {
+/**
+ * Calls onGone (once) when the instance's servers are gone or replaced, or when `parentPid` is no
+ * longer this process's parent (its supervisor died); returns a function that stops watching.
+ */
+export function watchStackInstance(
+  stateDir: string,
+  id: string,
+  onGone: (reason: string) => void,
+  { everyMs = 2000, parentPid }: { everyMs?: number; parentPid?: number } = {},
+): () => void {
   const timer = setInterval(() => {
-    const reason = instanceGoneReason(stateDir, id);
+    const orphaned = parentPid !== undefined && process.ppid !== parentPid ? `its supervisor (pid ${parentPid}) is gone` : undefined;
+    const reason = orphaned ?? instanceGoneReason(stateDir, id);
     if (reason) {
       clearInterval(timer);
       onGone(reason);

@@ -2,6 +2,7 @@
 // file, refuse ports taken by someone else, start detached, wait until a real
 // request succeeds, stop by pid.
 import path from 'node:path';
+import type { PortName } from '../local-ports';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { LocalStackError, portInUse } from './errors';
 import { portOwner, recordPortOwner } from './port-owners';
@@ -13,7 +14,7 @@ export interface ManagedServer {
   /** For messages: "Temporal dev server". */
   title: string;
   /** Every port it binds, with the env var that moves it; the first is the one probed for liveness. */
-  ports: { port: number; envVar: string }[];
+  ports: { name: PortName; port: number; envVar: string }[];
   resolveBinary(): Promise<string>;
   args(): string[];
   env(): NodeJS.ProcessEnv;
@@ -26,7 +27,7 @@ export interface ManagedServer {
 type ServerState =
   | { state: 'running'; pid: number; ports: number[]; logFile: string }
   | { state: 'stopped'; logFile: string }
-  | { state: 'port-taken'; port: number; envVar: string; logFile: string; owner?: string };
+  | { state: 'port-taken'; name: PortName; port: number; envVar: string; logFile: string; owner?: string };
 
 function pidFileOf(stateDir: string, server: ManagedServer): string {
   return path.join(stateDir, `${server.id}.pid`);
@@ -40,10 +41,10 @@ export async function serverState(stateDir: string, server: ManagedServer): Prom
   const logFile = logFileOf(stateDir, server);
   const rec = readPidFile(pidFileOf(stateDir, server));
   if (rec && isOurProcess(rec)) return { state: 'running', pid: rec.pid, ports: rec.ports, logFile };
-  for (const { port, envVar } of server.ports) {
+  for (const { name, port, envVar } of server.ports) {
     if (await probePort(port)) {
       const owner = server.cacheDir ? portOwner(server.cacheDir, port) : undefined;
-      return { state: 'port-taken', port, envVar, logFile, ...(owner ? { owner } : {}) };
+      return { state: 'port-taken', name, port, envVar, logFile, ...(owner ? { owner } : {}) };
     }
   }
   return { state: 'stopped', logFile };

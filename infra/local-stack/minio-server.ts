@@ -16,8 +16,8 @@ export function minioServer(
     id: 'minio',
     title: 'MinIO server',
     ports: [
-      { port: s3Port, envVar: 'LITESHIP_S3_PORT' },
-      { port: s3ConsolePort, envVar: 'LITESHIP_S3_CONSOLE_PORT' },
+      { name: 's3Port', port: s3Port, envVar: 'LITESHIP_S3_PORT' },
+      { name: 's3ConsolePort', port: s3ConsolePort, envVar: 'LITESHIP_S3_CONSOLE_PORT' },
     ],
     resolveBinary: () => resolveMinioBinary(cacheDir, log),
     args: () => [

@@ -19,8 +19,8 @@ export function temporalServer(config: LiteshipConfig, log: (msg: string) => voi
     id: 'temporal',
     title: 'Temporal dev server',
     ports: [
-      { port: temporalPort, envVar: 'LITESHIP_TEMPORAL_PORT' },
-      { port: temporalUiPort, envVar: 'LITESHIP_TEMPORAL_UI_PORT' },
+      { name: 'temporalPort', port: temporalPort, envVar: 'LITESHIP_TEMPORAL_PORT' },
+      { name: 'temporalUiPort', port: temporalUiPort, envVar: 'LITESHIP_TEMPORAL_UI_PORT' },
     ],
     resolveBinary: () => resolveTemporalBinary(cacheDir, log),
     args: () => [

@@ -2,7 +2,7 @@
 // workers the tests started are stopped, and so are the servers globalSetup started; servers that were
 // already running before (`liteship dev up`, `.ci/run`) are left to whoever started them.
 // LITESHIP_KEEP_STACK=1 keeps everything running, for a faster next run while developing.
-import { stopLocalWorkers } from '../../client/local-workers';
+import { stopLocalWorkersAndWait } from '../../client/local-workers';
 import { loadConfig } from '../../infra/config';
 import { stopLocalStack } from '../../infra/local-stack';
 import { STARTED_BY_SETUP_ENV } from './global-setup';
@@ -15,7 +15,7 @@ export default async function globalTeardown(): Promise<void> {
   }
   applyTestStackEnv(process.env);
   const config = loadConfig(process.env);
-  const workers = stopLocalWorkers(config);
+  const workers = await stopLocalWorkersAndWait(config);
   if (workers.length > 0) process.stderr.write(`[test stack] stopped the local ${workers.join(' and ')} worker(s)\n`);
   if (process.env[STARTED_BY_SETUP_ENV] === '1') {
     await stopLocalStack(config);

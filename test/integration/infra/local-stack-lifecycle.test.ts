@@ -69,7 +69,7 @@ afterAll(async () => {
 });
 
 test('dev up starts both servers from cold, creates the bucket and keeps credentials private', async () => {
-  const { code, out } = await dev('up');
+  const { code, out } = await dev('up', '--servers-only');
   expect(code).toBe(0);
   expect(out).toMatch(/Temporal dev server started on 127\.0\.0\.1/);
   expect(out).toMatch(/MinIO server started on 127\.0\.0\.1/);
@@ -166,7 +166,7 @@ test('objects and workflow runs survive dev down + dev up', async () => {
   expect(status.out).toMatch(/MinIO +stopped/);
   expect(await probePort(ports[0] ?? 0)).toBe(false);
 
-  const up = await dev('up');
+  const up = await dev('up', '--servers-only');
   expect(up.out).toMatch(/Temporal dev server started/);
   expect(new TextDecoder().decode(await store.get(key))).toBe('kept');
   connection = await Connection.connect(connectionOptionsFor(config));

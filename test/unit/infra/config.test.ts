@@ -24,8 +24,8 @@ afterEach(() => fs.rmSync(home, { recursive: true, force: true }));
 
 describe('local mode (nothing configured)', () => {
   test('defaults: repo state folder, dev server on 7233/8233, MinIO on 9000 with bucket liteship', () => {
-    const config = loadConfig(env());
-    expect(config.stateDir).toBe(path.join(repoRoot(), '.liteship'));
+    const config = loadConfig(env({ LITESHIP_STATE_DIR: home }));
+    expect(loadConfig(env()).stateDir).toBe(path.join(repoRoot(), '.liteship'));
     expect(config.temporal).toMatchObject({ mode: 'local', address: '127.0.0.1:7233', namespace: 'default', uiUrl: 'http://127.0.0.1:8233' });
     expect(config.temporal.tls).toBeUndefined();
     expect(config.storage).toEqual({
