@@ -6,7 +6,9 @@ import type * as tf from '@tensorflow/tfjs';
 import type { Attr } from '../addon';
 import type { CompiledLayerKind, LayerContext } from './types';
 import { commonProblems, pair } from './types';
-import { activate, activationProblem } from './activation';
+import { activationProblem } from './activation';
+import { biasThenActivation } from './bias-activation';
+import type { Out } from '../graph';
 
 function convProblems(config: Record<string, unknown>, isOutput: boolean): string | undefined {
   const dilation = pair(config.dilationRate, [1, 1]);
@@ -16,7 +18,7 @@ function convProblems(config: Record<string, unknown>, isOutput: boolean): strin
 }
 
 function buildConv(ctx: LayerContext, ops: { forward: string; input: string; filter: string }, extra: Attr[] = []): ReturnType<CompiledLayerKind['build']> {
-  const { g, layer, config, inputs, variable, isOutput } = ctx;
+  const { g, layer, config, inputs, variable } = ctx;
   const [kernel, bias] = layer.weights as [tf.LayerVariable, tf.LayerVariable | undefined];
   const [sh, sw] = pair(config.strides, [1, 1]);
   const attrs: Attr[] = [
@@ -28,17 +30,15 @@ function buildConv(ctx: LayerContext, ops: { forward: string; input: string; fil
   ];
   const x = inputs[0]!;
   const w = variable(kernel).value;
-  let z = g.f(ops.forward, [x, w], attrs, `${layer.name}/conv`);
-  const b = config.useBias !== false && bias ? variable(bias).value : undefined;
-  if (b) z = g.f('BiasAdd', [z, b], [['data_format', 'string', 'NHWC']], `${layer.name}/bias_add`);
-  const act = activate(g, z, String(config.activation ?? 'linear'), isOutput, layer.name);
+  const z = g.f(ops.forward, [x, w], attrs, `${layer.name}/conv`);
+  const tail = biasThenActivation(ctx, z, config.useBias !== false ? bias : undefined);
   return {
-    y: act.y,
+    y: tail.y,
     backward(dy, needInput) {
-      const dz = act.grad(dy);
+      const dWeights = new Map<tf.LayerVariable, Out>();
+      const dz = tail.backward(dy, dWeights);
       const filterSizes = g.constInt(kernel.shape as number[], [4], `${layer.name}/filter_sizes`);
-      const dWeights = new Map([[kernel, g.f(ops.filter, [x, filterSizes, dz], attrs, `${layer.name}/kernel_grad`)]]);
-      if (b) dWeights.set(bias!, g.f('BiasAddGrad', [dz], [['data_format', 'string', 'NHWC']], `${layer.name}/bias_grad`));
+      dWeights.set(kernel, g.f(ops.filter, [x, filterSizes, dz], attrs, `${layer.name}/kernel_grad`));
       const dx = needInput[0] ? g.f(ops.input, [g.shape(x), w, dz], attrs, `${layer.name}/input_grad`) : undefined;
       return { dx: [dx], dWeights };
     },
@@ -62,7 +62,8 @@ export const depthwiseConv2dLayer: CompiledLayerKind = {
  */
 export const separableConv2dLayer: CompiledLayerKind = {
   unsupported: (_layer, config, isOutput) => convProblems(config, isOutput),
-  build({ g, layer, config, inputs, variable, isOutput }) {
+  build(ctx) {
+    const { g, layer, config, inputs, variable } = ctx;
     const find = (suffix: string): tf.LayerVariable | undefined => layer.weights.find((w) => w.originalName.endsWith(suffix));
     const depthwise = find('depthwise_kernel')!;
     const pointwise = find('pointwise_kernel')!;
@@ -75,17 +76,15 @@ export const separableConv2dLayer: CompiledLayerKind = {
     const dk = variable(depthwise).value;
     const pk = variable(pointwise).value;
     const d = g.f('DepthwiseConv2dNative', [x, dk], dwAttrs, `${layer.name}/depthwise`);
-    let z = g.f('Conv2D', [d, pk], pwAttrs, `${layer.name}/pointwise`);
-    const b = bias ? variable(bias).value : undefined;
-    if (b) z = g.f('BiasAdd', [z, b], [['data_format', 'string', 'NHWC']], `${layer.name}/bias_add`);
-    const act = activate(g, z, String(config.activation ?? 'linear'), isOutput, layer.name);
+    const z = g.f('Conv2D', [d, pk], pwAttrs, `${layer.name}/pointwise`);
+    const tail = biasThenActivation(ctx, z, bias);
     return {
-      y: act.y,
+      y: tail.y,
       backward(dy, needInput) {
-        const dz = act.grad(dy);
+        const dWeights = new Map<tf.LayerVariable, Out>();
+        const dz = tail.backward(dy, dWeights);
         const sizes = (w: tf.LayerVariable, what: string) => g.constInt(w.shape as number[], [4], `${layer.name}/${what}_sizes`);
-        const dWeights = new Map([[pointwise, g.f('Conv2DBackpropFilter', [d, sizes(pointwise, 'pointwise'), dz], pwAttrs, `${layer.name}/pointwise_grad`)]]);
-        if (b) dWeights.set(bias!, g.f('BiasAddGrad', [dz], [['data_format', 'string', 'NHWC']], `${layer.name}/bias_grad`));
+        dWeights.set(pointwise, g.f('Conv2DBackpropFilter', [d, sizes(pointwise, 'pointwise'), dz], pwAttrs, `${layer.name}/pointwise_grad`));
         const dd = g.f('Conv2DBackpropInput', [g.shape(d), pk, dz], pwAttrs, `${layer.name}/pointwise_input_grad`);
         dWeights.set(depthwise, g.f('DepthwiseConv2dNativeBackpropFilter', [x, sizes(depthwise, 'depthwise'), dd], dwAttrs, `${layer.name}/depthwise_grad`));
         const dx = needInput[0] ? g.f('DepthwiseConv2dNativeBackpropInput', [g.shape(x), dk, dd], dwAttrs, `${layer.name}/input_grad`) : undefined;
