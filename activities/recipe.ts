@@ -7,9 +7,7 @@ import {
   describeSameParts,
   isPrunedVariant,
   parseAutoVersion,
-  RELEASE_FILES,
   specChanges,
-  storageKeys,
   type EvaluationMetrics,
   type PlanStep,
   type PreparedDataRef,
@@ -23,6 +21,7 @@ import {
 import { listVersionFolders } from '../infra/release-folders';
 import type { ObjectStore } from '../infra/object-store';
 import { RecipeStore, recipeRecord, toolchainOf } from '../infra/recipe-store';
+import { readManifest } from '../infra/release-records';
 import type { ActivityDeps } from './deps';
 import { datasetFingerprint, type PrepareDeps } from './prepare-data';
 
@@ -67,8 +66,8 @@ async function latestManifest(store: ObjectStore, model: string): Promise<Releas
   const versions = await listVersionFolders(store, model);
   const ordered = versions.sort((a, b) => (parseAutoVersion(b) ?? -1) - (parseAutoVersion(a) ?? -1));
   for (const v of ordered) {
-    const key = storageKeys.releaseFile(model, v, RELEASE_FILES.manifest);
-    if (await store.head(key)) return JSON.parse(new TextDecoder().decode(await store.get(key))) as ReleaseManifest;
+    const manifest = await readManifest(store, model, v);
+    if (manifest) return manifest;
   }
   return undefined;
 }

@@ -10,6 +10,7 @@
  */
 import { FailureType, RELEASE_FILES, nextAutoVersion, storageKeys, type AbandonedClaimFile, type FailureDeclaration, type ReleaseClaimFile } from '../contracts';
 import { listVersionFolders } from '../infra/release-folders';
+import { readJsonIfExists } from '../infra/release-records';
 import { ObjectAlreadyExistsError, type ObjectStore } from '../infra/object-store';
 
 export interface RunIdentity {
@@ -27,18 +28,13 @@ const MAX_CLAIM_TRIES = 20;
 
 const json = (value: unknown) => new TextEncoder().encode(`${JSON.stringify(value, null, 2)}\n`);
 
-async function readJson<T>(store: ObjectStore, key: string): Promise<T | undefined> {
-  if (!(await store.head(key))) return undefined;
-  return JSON.parse(new TextDecoder().decode(await store.get(key))) as T;
-}
-
 const sameRun = (a: RunIdentity, b: RunIdentity) => a.workflowId === b.workflowId && a.runId === b.runId;
 
 const runClaimPointerKey = (run: RunIdentity) => storageKeys.runReleaseClaim(run.workflowId, run.runId);
 
 /** The version this run claimed or was about to claim, if any. */
 async function pointedVersion(store: ObjectStore, model: string, run: RunIdentity): Promise<string | undefined> {
-  const pointer = await readJson<{ model: string; version: string }>(store, runClaimPointerKey(run));
+  const pointer = await readJsonIfExists<{ model: string; version: string }>(store, runClaimPointerKey(run));
   return pointer?.model === model ? pointer.version : undefined;
 }
 
@@ -63,7 +59,7 @@ export async function claimVersion(store: ObjectStore, model: string, explicitVe
       return version;
     } catch (err) {
       if (!(err instanceof ObjectAlreadyExistsError)) throw err;
-      const holder = await readJson<ReleaseClaimFile>(store, key);
+      const holder = await readJsonIfExists<ReleaseClaimFile>(store, key);
       if (holder && sameRun(holder, run)) return version;
       if (explicitVersion) throw new ReleaseVersionExistsError(versionTakenMessage(model, version, holder ?? { workflowId: '?', runId: '?' }));
       // Another run took this number between our list and our claim: look again.
@@ -78,7 +74,7 @@ export async function claimVersion(store: ObjectStore, model: string, explicitVe
  * A claim by this same workflow (an earlier attempt) is not a conflict.
  */
 export async function assertVersionFree(store: ObjectStore, model: string, version: string, workflowId: string): Promise<void> {
-  const holder = await readJson<ReleaseClaimFile>(store, storageKeys.releaseFile(model, version, RELEASE_FILES.claim));
+  const holder = await readJsonIfExists<ReleaseClaimFile>(store, storageKeys.releaseFile(model, version, RELEASE_FILES.claim));
   const released = await store.head(storageKeys.releaseFile(model, version, RELEASE_FILES.manifest));
   if (holder && holder.workflowId === workflowId && !released) return;
   if (holder || released) throw new ReleaseVersionExistsError(versionTakenMessage(model, version, holder ?? { workflowId: '?', runId: '?' }));
@@ -98,7 +94,7 @@ export async function abandonClaim(
 ): Promise<string | undefined> {
   const version = explicitVersion ?? (await pointedVersion(store, model, run));
   if (!version) return undefined;
-  const holder = await readJson<ReleaseClaimFile>(store, storageKeys.releaseFile(model, version, RELEASE_FILES.claim));
+  const holder = await readJsonIfExists<ReleaseClaimFile>(store, storageKeys.releaseFile(model, version, RELEASE_FILES.claim));
   if (!holder || !sameRun(holder, run)) return undefined;
   if (await store.head(storageKeys.releaseFile(model, version, RELEASE_FILES.manifest))) return undefined;
   const marker: AbandonedClaimFile = { ...run, abandonedAt: new Date().toISOString(), reason: reason.slice(0, 500) };

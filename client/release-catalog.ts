@@ -4,7 +4,7 @@ import { RELEASE_FILES, parseAutoVersion, storageKeys, type AbandonedClaimFile, 
 import { ChannelStore } from '../infra/channel-store';
 import { listVersionFolders } from '../infra/release-folders';
 import type { ObjectStore } from '../infra/object-store';
-import { readManifest, releasedVersions } from '../infra/release-records';
+import { readJsonIfExists, readManifest, releasedVersions } from '../infra/release-records';
 import { CorruptFileError, NotFoundError } from './errors';
 
 export async function listReleases(store: ObjectStore, model: string): Promise<ReleaseManifest[]> {
@@ -20,11 +20,6 @@ export interface UnreleasedVersion {
   abandoned?: AbandonedClaimFile;
 }
 
-async function readJson<T>(store: ObjectStore, key: string): Promise<T | undefined> {
-  if (!(await store.head(key))) return undefined;
-  return JSON.parse(new TextDecoder().decode(await store.get(key))) as T;
-}
-
 export async function listUnreleasedVersions(store: ObjectStore, model: string): Promise<UnreleasedVersion[]> {
   const versions = await listVersionFolders(store, model);
   const rows = await Promise.all(
@@ -32,8 +27,8 @@ export async function listUnreleasedVersions(store: ObjectStore, model: string):
       const key = (file: string) => storageKeys.releaseFile(model, version, file);
       if (await store.head(key(RELEASE_FILES.manifest))) return undefined;
       const [claim, abandoned] = await Promise.all([
-        readJson<ReleaseClaimFile>(store, key(RELEASE_FILES.claim)),
-        readJson<AbandonedClaimFile>(store, key(RELEASE_FILES.abandoned)),
+        readJsonIfExists<ReleaseClaimFile>(store, key(RELEASE_FILES.claim)),
+        readJsonIfExists<AbandonedClaimFile>(store, key(RELEASE_FILES.abandoned)),
       ]);
       return { version, ...(claim ? { claim } : {}), ...(abandoned ? { abandoned } : {}) };
     }),

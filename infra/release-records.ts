@@ -24,6 +24,12 @@ function decodeJson<T>(bytes: Uint8Array, uri: string): T {
   }
 }
 
+/** A JSON object of the bucket, or undefined when the key does not exist; damaged JSON is a CorruptReleaseError naming it. */
+export async function readJsonIfExists<T>(store: ObjectStore, key: string): Promise<T | undefined> {
+  if (!(await store.head(key))) return undefined;
+  return decodeJson<T>(await store.get(key), store.uriFor(key));
+}
+
 /** A release's manifest, or undefined when the version has none (not released, or still being written). */
 export async function readManifest(store: ObjectStore, model: string, version: string): Promise<ReleaseManifest | undefined> {
   const key = storageKeys.releaseFile(model, version, RELEASE_FILES.manifest);
