@@ -6,8 +6,6 @@ export { parseIdx, encodeIdx, isGzip } from './data/idx';
 export type { IdxTensor, IdxDtype, IdxData } from './data/idx';
 export {
   checkImageSet,
-  decodeDataset,
-  encodeDataset,
   imageSetFromIdx,
   imageSetFromIdxBytes,
   imageSize,

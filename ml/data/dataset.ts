@@ -8,7 +8,6 @@ import type { ImageSet } from './image-set';
 
 export type { ImageSet, PreparedDataset } from './image-set';
 export { checkImageSet, imageSize, sliceImageSet } from './image-set';
-export { decodeDataset, encodeDataset } from './codec';
 
 /** File names (or URIs) of an images/labels pair, used in error messages. */
 export interface IdxPairNames {
